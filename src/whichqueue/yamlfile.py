@@ -1,0 +1,125 @@
+"""Load YAML while remembering the line of every key, so errors can say file:line: field."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FieldPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class DataError:
+    """One problem in a data file, located precisely enough to fix it without searching."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class DataErrors(Exception):
+    """Raised with every problem found, not just the first."""
+
+    def __init__(self, errors: list[DataError]) -> None:
+        self.errors = sorted(errors, key=lambda e: (e.file, e.line, e.field))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans: `value: yes` must stay the string 'yes', not True."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """A parsed YAML document plus the line of each field path."""
+
+    path: Path
+    label: str
+    data: Any
+    lines: dict[FieldPath, int]
+
+    def line_of(self, field: FieldPath) -> int:
+        """Line of the deepest known part of `field` (the parent when the field itself is missing)."""
+        for cut in range(len(field), -1, -1):
+            if (line := self.lines.get(tuple(field[:cut]))) is not None:
+                return line
+        return 1
+
+
+def field_name(field: FieldPath) -> str:
+    """`('claims', 'retries', 'value')` -> `claims.retries.value`; list items as `[2]`."""
+    out = ""
+    for part in field:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load(path: Path, label: str | None = None) -> YamlDoc:
+    """Parse one file; syntax errors and duplicate keys become DataErrors with their line."""
+    label = label or path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataErrors([DataError(label, 0, "", f"cannot read: {exc}")]) from exc
+    loader = _Loader(text)
+    lines: dict[FieldPath, int] = {(): 1}
+    errors: list[DataError] = []
+    try:
+        node = loader.get_single_node()
+        data = _build(loader, node, (), lines, errors, label) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DataErrors([DataError(label, mark.line + 1 if mark else 0, "", f"invalid YAML: {problem}")]) from exc
+    finally:
+        loader.dispose()
+    if errors:
+        raise DataErrors(errors)
+    return YamlDoc(path, label, data, lines)
+
+
+def _build(
+    loader: _Loader,
+    node: yaml.Node,
+    here: FieldPath,
+    lines: dict[FieldPath, int],
+    errors: list[DataError],
+    label: str,
+) -> Any:
+    lines.setdefault(here, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                errors.append(DataError(label, key_node.start_mark.line + 1, field_name(here), "keys must be text"))
+                continue
+            child = (*here, key)
+            if key in out:
+                errors.append(DataError(label, key_node.start_mark.line + 1, field_name(child), "duplicate key"))
+            lines[child] = key_node.start_mark.line + 1
+            out[key] = _build(loader, value_node, child, lines, errors, label)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, item, (*here, i), lines, errors, label) for i, item in enumerate(node.value)]
+    value = loader.construct_object(node, deep=True)
+    # Dates and times become text: data is compared and rendered as written.
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
