@@ -160,7 +160,7 @@ def run_verify(layout: Layout, options: VerifyOptions, say: Callable[[str], None
         removed = b.delete_redis_keys(redis_url, f"*{run_id}*") if "redis" in needed else 0
         if vhost is not None and not b.delete_vhost(vhost):
             say(f"warning: could not delete RabbitMQ vhost {vhost.name}; delete it by hand")
-        if removed and options.progress:
+        if removed:
             say(f"cleaned up {removed} leftover Redis key(s) of this run")
     wall = time.monotonic() - started
     if interrupted:
