@@ -26,10 +26,11 @@ def make_layout(tmp_path: Path, source: Path = MINI) -> Layout:
     root = tmp_path / "repo"
     shutil.copytree(source, root, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "schemas", root / "schemas")
+    (root / "results").mkdir(exist_ok=True)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     (root / "scripts").mkdir(exist_ok=True)
     shutil.copy(REPO / "scripts" / "mkdocs_hook.py", root / "scripts" / "mkdocs_hook.py")
-    for sub in ("about", "assets"):
+    for sub in ("method", "assets"):
         if (REPO / "docs" / sub).exists():
             shutil.copytree(REPO / "docs" / sub, root / "docs" / sub, dirs_exist_ok=True)
     return Layout(root)

@@ -18,12 +18,12 @@ from .yamlfile import DataError, DataErrors, YamlDoc, field_name, load
 def load_catalog(layout: Layout) -> m.Catalog:
     """Read and validate every data file; raise DataErrors listing all problems found."""
     errors: list[DataError] = []
-    features_doc = _validated(layout, layout.data / "features.yaml", "features", errors)
-    brokers_doc = _validated(layout, layout.data / "brokers.yaml", "brokers", errors)
+    features_doc = validated_doc(layout, layout.data / "features.yaml", "features", errors)
+    brokers_doc = validated_doc(layout, layout.data / "brokers.yaml", "brokers", errors)
     queue_docs = [
         doc
         for path in sorted((layout.data / "queues").glob("*.yaml"))
-        if (doc := _validated(layout, path, "queue", errors)) is not None
+        if (doc := validated_doc(layout, path, "queue", errors)) is not None
     ]
     if errors or features_doc is None or brokers_doc is None:
         raise DataErrors(errors)
@@ -49,7 +49,7 @@ def _schema(layout: Layout, name: str) -> dict[str, Any]:
     return json.loads((layout.schemas / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
-def _validated(layout: Layout, path: Path, schema: str, errors: list[DataError]) -> YamlDoc | None:
+def validated_doc(layout: Layout, path: Path, schema: str, errors: list[DataError]) -> YamlDoc | None:
     """Parse and schema-check one file; append its problems and return None when it is unusable."""
     try:
         doc = load(path, _rel(layout, path))

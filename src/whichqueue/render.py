@@ -16,6 +16,7 @@ import jinja2
 
 from . import model as m
 from .evidence import DOCUMENTED, EXECUTED, FAILING, ClaimEvidence, EvidenceIndex
+from .factcheck import FactCheck
 from .results import RunSummary
 
 GENERATED_DIR = "guide"  # docs/guide/ is owned by the renderer, as is docs/index.md
@@ -87,6 +88,7 @@ class SiteData:
     catalog: m.Catalog
     evidence: EvidenceIndex
     summary: RunSummary | None
+    factcheck: FactCheck | None = None
 
     def claim(self, queue: m.Queue, feature: m.Feature) -> ClaimEvidence | None:
         claim = queue.claims.get(feature.id)
@@ -131,6 +133,8 @@ def render_site(data: SiteData) -> list[Page]:
         Page(f"{GENERATED_DIR}/matrix.md", env.get_template("matrix.md.j2").render(ctx)),
         Page(f"{GENERATED_DIR}/evidence.md", env.get_template("evidence.md.j2").render(ctx)),
     ]
+    if data.factcheck:
+        pages.append(Page(f"{GENERATED_DIR}/fact-check.md", env.get_template("fact-check.md.j2").render(ctx)))
     pages += [
         Page(f"{GENERATED_DIR}/queues/{q.id}.md", env.get_template("queue.md.j2").render(ctx, q=q))
         for q in data.catalog.queues

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .catalog import load_catalog
 from .evidence import EvidenceIndex
+from .factcheck import load_factcheck
 from .paths import Layout
 from .render import Page, SiteData, render_site
 from .results import read_all, read_summary
@@ -12,7 +13,12 @@ from .results import read_all, read_summary
 def site_data(layout: Layout) -> SiteData:
     """Catalog plus the committed evidence, ready for templates."""
     catalog = load_catalog(layout)
-    return SiteData(catalog, EvidenceIndex(catalog, read_all(layout.results)), read_summary(layout.results))
+    return SiteData(
+        catalog,
+        EvidenceIndex(catalog, read_all(layout.results)),
+        read_summary(layout.results),
+        factcheck=load_factcheck(layout, catalog),
+    )
 
 
 def pages(layout: Layout) -> list[Page]:
