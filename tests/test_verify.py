@@ -190,3 +190,18 @@ def test_ctrl_c_kills_everything_and_writes_nothing(mini):
     time.sleep(0.2)
     assert processes_with("time.sleep(300)") == []
     assert not any(Path(mini.results).glob("*.json"))
+
+
+def test_postgres_database_per_job_is_created_and_dropped():
+    import psycopg
+
+    base = os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    name = f"wq-test-{os.getpid()}"
+    url = brokers.create_database(base, name)
+    with psycopg.connect(url) as conn:  # the new database accepts connections and tables
+        conn.execute("CREATE TABLE t (x int)")
+        held = psycopg.connect(url)  # a connection left open by a killed snippet must not block the drop
+    assert brokers.drop_database(base, name)
+    held.close()
+    with psycopg.connect(base) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_database WHERE datname = %s", (name,)).fetchone()[0] == 0

@@ -130,12 +130,22 @@ def _field_table(data: bytes) -> dict[str, object]:
     return out
 
 
+def postgres_version(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url, connect_timeout=3) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    return str(row[0]).split()[0] if row else "unknown"
+
+
 def broker_version(broker: m.Broker, url: str) -> str:
     try:
         if broker.id == "redis":
             return redis_version(url)
         if broker.id == "rabbitmq":
             return amqp_version(url)
+        if broker.id == "postgres":
+            return postgres_version(url)
     except (OSError, ValueError, KeyError, IndexError, struct.error):
         return "unknown"
     return "unknown" if broker.id != "none" else ""
@@ -208,6 +218,34 @@ def delete_vhost(vhost: Vhost) -> bool:
     if vhost.via == "rabbitmqctl":
         return _ctl("delete_vhost", vhost.name)
     return _http("DELETE", vhost.base_url, f"vhosts/{quote(vhost.name, safe='')}")
+
+
+def database_url(base_url: str, name: str) -> str:
+    parts = urlsplit(base_url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + quote(name, safe=""), parts.query, ""))
+
+
+def create_database(base_url: str, name: str) -> str:
+    """A fresh PostgreSQL database for one snippet run (dropped afterwards); returns its URL."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(base_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return database_url(base_url, name)
+
+
+def drop_database(base_url: str, name: str) -> bool:
+    """Drop a run's database, disconnecting anything a killed snippet left connected."""
+    import psycopg
+    from psycopg import sql
+
+    try:
+        with psycopg.connect(base_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        return True
+    except psycopg.Error:
+        return False
 
 
 def delete_redis_keys(url: str, pattern: str) -> int:

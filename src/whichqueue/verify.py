@@ -128,26 +128,29 @@ def run_verify(layout: Layout, options: VerifyOptions, say: Callable[[str], None
             return CANNOT_RUN
     redis_url = b.resolve_url(catalog.brokers["redis"]) if "redis" in catalog.brokers else ""
 
-    jobs: list[runner.Job] = []
-    for n, (snippet, broker) in enumerate(p for p in pairs for _ in range(max(1, options.repeat))):
-        broker_url = vhost.url() if broker == "rabbitmq" and vhost else urls.get(broker, "")
-        jobs.append(
-            runner.Job(
-                snippet_id=snippet.id,
-                file=layout.root / snippet.path,
-                python=pythons[snippet.queue],
-                broker=broker,
-                env={"BROKER_URL": broker_url, "REDIS_URL": redis_url},
-                namespace=f"{run_id}-{n}",
-                timeout=snippet.timeout,
-            )
-        )
-
     started = time.monotonic()
+    jobs: list[runner.Job] = []
+    databases: list[str] = []  # filled as created, so a failure half-way still cleans up what exists
     outcomes: list[tuple[runner.Job, SnippetResult]] = []
     live: dict[str, runner.Running] = {}
     interrupted = False
     try:
+        for n, (snippet, broker) in enumerate(p for p in pairs for _ in range(max(1, options.repeat))):
+            broker_url = vhost.url() if broker == "rabbitmq" and vhost else urls.get(broker, "")
+            if broker == "postgres":  # a database per job: schemas and job tables never collide
+                databases.append(f"{run_id}-{n}")
+                broker_url = b.create_database(urls["postgres"], databases[-1])
+            jobs.append(
+                runner.Job(
+                    snippet_id=snippet.id,
+                    file=layout.root / snippet.path,
+                    python=pythons[snippet.queue],
+                    broker=broker,
+                    env={"BROKER_URL": broker_url, "REDIS_URL": redis_url},
+                    namespace=f"{run_id}-{n}",
+                    timeout=snippet.timeout,
+                )
+            )
         outcomes = _run_parallel(jobs, options.jobs or default_jobs(), live, say if options.progress else None)
     except KeyboardInterrupt:
         interrupted = True
@@ -158,6 +161,9 @@ def run_verify(layout: Layout, options: VerifyOptions, say: Callable[[str], None
         for job in jobs:
             runner.sweep(job.namespace)
         removed = b.delete_redis_keys(redis_url, f"*{run_id}*") if "redis" in needed else 0
+        for name in databases:
+            if not b.drop_database(urls["postgres"], name):
+                say(f"warning: could not drop PostgreSQL database {name}; drop it by hand")
         if vhost is not None and not b.delete_vhost(vhost):
             say(f"warning: could not delete RabbitMQ vhost {vhost.name}; delete it by hand")
         if removed:
