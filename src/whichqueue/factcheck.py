@@ -28,6 +28,7 @@ class FactCheck:
     author: str
     year: int
     url: str | None
+    note: str | None
     checks: tuple[Check, ...]
 
     def verdict_counts(self) -> dict[str, int]:
@@ -74,4 +75,6 @@ def load_factcheck(layout: Layout, catalog: m.Catalog) -> FactCheck | None:
     if errors:
         raise DataErrors(errors)
     article = doc.data["article"]
-    return FactCheck(article["title"], article["author"], article["year"], article.get("url"), tuple(checks))
+    return FactCheck(
+        article["title"], article["author"], article["year"], article.get("url"), article.get("note"), tuple(checks)
+    )
