@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -205,3 +207,42 @@ def test_postgres_database_per_job_is_created_and_dropped():
     held.close()
     with psycopg.connect(base) as conn:
         assert conn.execute("SELECT count(*) FROM pg_database WHERE datname = %s", (name,)).fetchone()[0] == 0
+
+
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs a redis-server binary for a throwaway broker")
+def test_broker_stopped_mid_run_is_reported_and_nothing_is_left(mini, monkeypatch, tmp_path):
+    port = 6390 + os.getpid() % 200
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).returncode != 0:
+            assert time.monotonic() < deadline, "throwaway redis-server did not start"
+            time.sleep(0.1)
+        monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{port}/0")
+        stopper = threading.Timer(2.0, server.kill)  # the broker dies while the snippet talks to it
+        stopper.start()
+        code, out = verify(mini, snippets=("alpha/slow_keys",))
+        stopper.join()
+    finally:
+        server.kill()
+        server.wait()
+    assert code == 1, out
+    result = results_by_id(mini)["alpha/slow_keys"]
+    assert result.status == "error" and "Connection" in result.message, result
+    assert "could not delete this run's Redis keys" in out
+    assert processes_with("slow_keys.py") == []

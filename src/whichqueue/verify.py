@@ -160,7 +160,12 @@ def run_verify(layout: Layout, options: VerifyOptions, say: Callable[[str], None
     finally:
         for job in jobs:
             runner.sweep(job.namespace)
-        removed = b.delete_redis_keys(redis_url, f"*{run_id}*") if "redis" in needed else 0
+        removed = 0
+        if "redis" in needed:
+            try:
+                removed = b.delete_redis_keys(redis_url, f"*{run_id}*")
+            except Exception as exc:  # the broker may have died mid-run: report, finish the clean-up
+                say(f"warning: could not delete this run's Redis keys (*{run_id}*): {exc}")
         for name in databases:
             if not b.drop_database(urls["postgres"], name):
                 say(f"warning: could not drop PostgreSQL database {name}; drop it by hand")
