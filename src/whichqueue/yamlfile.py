@@ -79,21 +79,35 @@ def load(path: Path, label: str | None = None) -> YamlDoc:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DataErrors([DataError(label, 0, "", f"cannot read: {exc}")]) from exc
-    loader = _Loader(text)
     lines: dict[FieldPath, int] = {(): 1}
     errors: list[DataError] = []
+    loader = None
     try:
+        loader = _Loader(text)  # the reader already refuses control characters here
         node = loader.get_single_node()
         data = _build(loader, node, (), lines, errors, label) if node is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DataErrors([DataError(label, mark.line + 1 if mark else 0, "", f"invalid YAML: {problem}")]) from exc
+        raise DataErrors([DataError(label, _error_line(exc, text), "", f"invalid YAML: {_problem(exc)}")]) from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if errors:
         raise DataErrors(errors)
     return YamlDoc(path, label, data, lines)
+
+
+def _error_line(exc: yaml.YAMLError, text: str) -> int:
+    if (mark := getattr(exc, "problem_mark", None)) is not None:
+        return int(mark.line) + 1
+    if isinstance(exc, yaml.reader.ReaderError):
+        return text[: exc.position].count("\n") + 1
+    return 0
+
+
+def _problem(exc: yaml.YAMLError) -> str:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return f"character {exc.character!r} is not allowed"
+    return str(getattr(exc, "problem", None) or exc)
 
 
 def _build(
