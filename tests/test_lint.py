@@ -108,3 +108,11 @@ def test_stats_json_has_the_contract_keys(mini, monkeypatch, capsys):
         assert key in stats, key
     # retries (two passing snippets) is executed; windows (sources only) and release activity are documented
     assert (stats["claims"], stats["claims_executed"], stats["claims_documented"]) == (3, 1, 2)
+
+
+def test_value_not_explained_by_the_feature_reading_is_reported(mini):
+    path = mini.root / "data/queues/alpha.yaml"
+    path.write_text(path.read_text().replace("value: yes", "value: no"))
+    findings = [f for f in run_lint(mini) if "is not explained" in f.message]
+    assert [f.message.split(":")[0] for f in findings] == ["claims.retries"]
+    assert findings[0].level == "warning"

@@ -108,14 +108,8 @@ def check_evidence(layout: Layout, catalog: m.Catalog, index: EvidenceIndex, max
     return findings
 
 
-CHECKS: tuple[Callable[[Layout, m.Catalog, EvidenceIndex], list[Finding]], ...] = (
-    check_sections,
-    check_orphans,
-    check_coverage,
-)
-
-
 def run_lint(layout: Layout, max_age_days: int = 120) -> list[Finding]:
+    """Every check over the checkout; data errors end the lint early (nothing else can be read)."""
     try:
         data = site_data(layout)
     except DataErrors as exc:
@@ -123,3 +117,28 @@ def run_lint(layout: Layout, max_age_days: int = 120) -> list[Finding]:
     findings = [f for check in CHECKS for f in check(layout, data.catalog, data.evidence)]
     findings += check_evidence(layout, data.catalog, data.evidence, max_age_days)
     return findings
+
+
+def check_readings(layout: Layout, catalog: m.Catalog, _: EvidenceIndex) -> list[Finding]:
+    """A claim's value must be one its feature explains, or readers cannot tell what it means."""
+    findings = []
+    for claim in catalog.claims():
+        feature = catalog.feature(claim.feature)
+        if claim.value != "unknown" and not re.search(rf"(^|; ){claim.value}:", feature.reading):
+            findings.append(
+                Finding(
+                    "warning",
+                    f"data/queues/{claim.queue}.yaml",
+                    f"claims.{claim.feature}: value {claim.value!r} is not explained in the "
+                    f"reading of feature {feature.id!r} (data/features.yaml)",
+                )
+            )
+    return findings
+
+
+CHECKS: tuple[Callable[[Layout, m.Catalog, EvidenceIndex], list[Finding]], ...] = (
+    check_sections,
+    check_orphans,
+    check_coverage,
+    check_readings,
+)
