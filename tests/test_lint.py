@@ -32,13 +32,11 @@ def record(layout, version="1.1.0", status="pass", finished="2026-11-23T10:00:00
     }
     write_atomic(layout.results / env.filename, ResultFile(env, results).to_json())
     env_r = RunEnv("alpha", version, "redis", "7.0.15", "3.11.7", "Linux x86_64")
-    write_atomic(
-        layout.results / env_r.filename,
-        ResultFile(
-            env_r,
-            {"alpha/keys": SnippetResult("alpha/keys", status, "boom" if status != "pass" else "", 0.1, finished)},
-        ).to_json(),
-    )
+    message = "boom" if status != "pass" else ""
+    redis_results = {
+        sid: SnippetResult(sid, status, message, 0.1, finished) for sid in ("alpha/keys", "alpha/slow_keys")
+    }
+    write_atomic(layout.results / env_r.filename, ResultFile(env_r, redis_results).to_json())
 
 
 def levels(findings, text):
@@ -47,23 +45,23 @@ def levels(findings, text):
 
 def test_missing_evidence_is_a_warning_and_strict_fails(mini, monkeypatch):
     monkeypatch.setenv("WHICHQUEUE_ROOT", str(mini.root))
-    assert levels(run_lint(mini), "no result") == ["warning"] * 6
+    assert levels(run_lint(mini), "no result") == ["warning"] * 7
     assert main(["lint"]) == 0
     assert main(["lint", "--strict"]) == 1
 
 
 def test_failed_and_stale_evidence_are_reported(mini):
     record(mini, status="fail")
-    assert levels(run_lint(mini), "latest result is fail") == ["warning"] * 6
+    assert levels(run_lint(mini), "latest result is fail") == ["warning"] * 7
     record(mini, status="pass", version="1.0.0")
     for f in mini.results.glob("*1.1.0*"):
         f.unlink()
-    assert len(levels(run_lint(mini), "not the pinned version")) == 6
+    assert len(levels(run_lint(mini), "not the pinned version")) == 7
 
 
 def test_old_evidence_is_stale(mini):
     record(mini, finished="2020-01-01T00:00:00+00:00")
-    assert len(levels(run_lint(mini, max_age_days=30), "older than 30 days")) == 6
+    assert len(levels(run_lint(mini, max_age_days=30), "older than 30 days")) == 7
 
 
 def test_clean_evidence_passes_strict_apart_from_uncited_snippets(mini, monkeypatch):
