@@ -11,6 +11,11 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[1] / ".cache" / "screenshots"
 
 
+def heading(page) -> str:
+    """The page's h1 without Material's permalink sign."""
+    return page.locator("h1").first.inner_text().removesuffix("¶").strip()
+
+
 def visit(page, server: str, path: str, shot: str | None = None):
     response = page.goto(f"{server}/{path}", wait_until="networkidle")
     assert response is not None and response.ok, f"{path}: {response and response.status}"
@@ -34,7 +39,7 @@ def only_local(page, server: str) -> list[str]:
 
 def test_home(page, server):
     visit(page, server, "", "home")
-    assert page.locator("h1").first.inner_text() == "Which Python task queue?"
+    assert heading(page) == "Which Python task queue?"
     assert page.get_by_role("link", name="Compare everything").count() == 1
     assert only_local(page, server) == []
     assert page.errors == []
@@ -59,7 +64,7 @@ def test_queue_page_shows_claims_with_evidence(page, server, repo):
 
     queue = load_catalog(repo).queues[0]
     visit(page, server, f"guide/queues/{queue.id}/", "queue")
-    assert page.locator("h1").first.inner_text() == queue.name
+    assert heading(page) == queue.name
     assert page.locator("#retries").count() == 1
     assert only_local(page, server) == []
 

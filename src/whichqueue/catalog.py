@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,13 @@ def _schema(layout: Layout, name: str) -> dict[str, Any]:
     return json.loads((layout.schemas / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
-def validated_doc(layout: Layout, path: Path, schema: str, errors: list[DataError]) -> YamlDoc | None:
+def validated_doc(
+    layout: Layout,
+    path: Path,
+    schema: str,
+    errors: list[DataError],
+    explain: Callable[[jsonschema.ValidationError], str] | None = None,
+) -> YamlDoc | None:
     """Parse and schema-check one file; append its problems and return None when it is unusable."""
     try:
         doc = load(path, _rel(layout, path))
@@ -58,14 +64,19 @@ def validated_doc(layout: Layout, path: Path, schema: str, errors: list[DataErro
         return None
     validator = jsonschema.Draft202012Validator(_schema(layout, schema))
     found = [
-        DataError(doc.label, doc.line_of(tuple(err.absolute_path)), field_name(tuple(err.absolute_path)), _say(err))
+        DataError(
+            doc.label,
+            doc.line_of(tuple(err.absolute_path)),
+            field_name(tuple(err.absolute_path)),
+            (explain or schema_message)(err),
+        )
         for err in validator.iter_errors(doc.data)
     ]
     errors.extend(found)
     return None if found else doc
 
 
-def _say(err: jsonschema.ValidationError) -> str:
+def schema_message(err: jsonschema.ValidationError) -> str:
     """jsonschema messages, made shorter where they are clumsy for data authors."""
     if err.validator == "enum":
         return f"{err.instance!r} is not one of {', '.join(map(str, err.validator_value))}"
