@@ -1,0 +1,156 @@
+"""results/bench/*.json -> what templates/benchmarks.md.j2 shows, plus the raw JSON served beside the page."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import stats
+from .charts import Bar, bar_chart, fmt
+
+RAW_PATH = "guide/benchmarks/raw.json"  # relative to docs/; linked from the page as benchmarks/raw.json
+CHARTS = ("drain_per_s", "enqueue_per_s", "latency_p50_ms", "latency_p99_ms", "io_per_s", "pss_peak_mb")
+
+
+@dataclass(frozen=True)
+class BenchData:
+    """The latest full bench run and, when there is one, the run before it (for the spread)."""
+
+    latest: dict[str, Any]
+    latest_name: str
+    previous: dict[str, Any] | None = None
+    previous_name: str | None = None
+    other_is_newer: bool = False  # the comparison run came after the shown one
+
+
+def load_bench(folder: Path) -> BenchData | None:
+    """The newest complete `full-*.json` of results/bench/, and the newest other full run (for the spread).
+
+    None when there is no complete full run. A run narrowed with --queue/--setting... is never shown as the
+    main figures, but it can be the second run of the spread (only the rows both runs measured are compared).
+    """
+    files = sorted(folder.glob("full-*.json")) if folder.is_dir() else []
+    records = {f.name: json.loads(f.read_text(encoding="utf-8")) for f in files}
+    complete = [name for name, rec in records.items() if rec.get("complete", True)]
+    if not complete:
+        return None
+    main = complete[-1]
+    others = [name for name in records if name != main]
+    if not others:
+        return BenchData(records[main], main)
+    other = others[-1]
+    # The spread reads "first run -> second run" in time order.
+    if other < main:
+        return BenchData(records[main], main, records[other], other)
+    return BenchData(records[main], main, records[other], other, other_is_newer=True)
+
+
+def _names(record: dict[str, Any]) -> dict[str, str]:
+    return {"redis": "Redis", "rabbitmq": "RabbitMQ", "postgres": "PostgreSQL"} | {
+        q: q.capitalize() if q != "rq" else "RQ" for q in record.get("settings", {})
+    }
+
+
+def row_label(row: dict[str, Any], names: dict[str, str]) -> str:
+    return f"{names.get(row['queue'], row['queue'])} · {names.get(row['broker'], row['broker'])} · {row['setting']}"
+
+
+def cell(s: dict[str, float] | None) -> dict[str, str]:
+    """Median, mean ± std and range of one metric, formatted."""
+    if not s:
+        return {"median": "–", "mean": "–", "range": "–"}
+    return {
+        "median": fmt(s["median"]),
+        "mean": f"{fmt(s['mean'])} ± {fmt(s['std'])}",
+        "range": f"{fmt(s['min'])}–{fmt(s['max'])}",
+    }
+
+
+def ordered(rows: list[dict[str, Any]], rec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Queue, broker, then settings in data order: the defaults first, the tuned setting after them."""
+    rank = {(q, s["id"]): i for q, settings in rec.get("settings", {}).items() for i, s in enumerate(settings)}
+    return sorted(rows, key=lambda r: (r["queue"], r["broker"], rank.get((r["queue"], r["setting"]), 99)))
+
+
+def context(bench: BenchData | None) -> dict[str, Any]:
+    """Template variables: `bench` is None when nothing was measured yet (the page says so)."""
+    if bench is None:
+        return {"bench": None}
+    rec = bench.latest
+    names = _names(rec)
+    summary = ordered(rec["summary"], rec)
+    charts = []
+    for metric in CHARTS:
+        label, unit, higher = stats.METRICS[metric]
+        label += ", higher is better" if higher else ", lower is better"
+        bars = [
+            Bar(row_label(r, names), s["median"], s["min"], s["max"], r["setting"])
+            for r in summary
+            if (s := r["stats"].get(metric))
+        ]
+        if bars:
+            charts.append(bar_chart(label, unit, bars))
+    tables = [
+        {
+            "metric": metric,
+            "label": label,
+            "unit": unit,
+            "rows": [{"label": row_label(r, names), **cell(r["stats"].get(metric))} for r in summary],
+        }
+        for metric, (label, unit, _) in stats.METRICS.items()
+    ]
+    reliability = [
+        {
+            "label": row_label(r, names),
+            "completed_pct": r["stats"].get("completed_pct", {}).get("median", 0.0),
+            "duplicated_pct": r["stats"].get("duplicated_pct", {}).get("median", 0.0),
+            "runs": r["valid"],
+        }
+        for r in ordered(rec["reliability"], rec)
+    ]
+    spread_rows = []
+    if bench.previous:
+        first, second = (
+            (summary, bench.previous["summary"]) if bench.other_is_newer else (bench.previous["summary"], summary)
+        )
+        spread_rows = stats.spread(first, ordered(second, rec))
+    wanted = ("drain_per_s", "enqueue_per_s", "latency_p50_ms", "io_per_s", "pss_peak_mb")
+    spread_table = [
+        {
+            "label": row_label(r, names),
+            "metric": stats.METRICS[r["metric"]][0],
+            "first": fmt(r["first"]),
+            "second": fmt(r["second"]),
+            "diff": f"{r['diff_pct']:+.1f} %",
+            "within": abs(r["diff_pct"]) <= 10,
+        }
+        for r in spread_rows
+        if r["metric"] in wanted
+    ]
+    invalid = [r for r in rec["runs"] if not r["valid"]]
+    return {
+        "bench": rec,
+        "bench_file": bench.latest_name,
+        "first_file": bench.latest_name if bench.other_is_newer else bench.previous_name,
+        "second_file": bench.previous_name if bench.other_is_newer else bench.latest_name,
+        "second_selection": (bench.previous if bench.other_is_newer else bench.latest or {}).get("selection", {})
+        if bench.previous
+        else {},
+        "names": names,
+        "charts": charts,
+        "tables": tables,
+        "reliability": reliability,
+        "spread": spread_table,
+        "spread_within": sum(1 for r in spread_table if r["within"]),
+        "invalid": invalid,
+        "row_label": lambda r: row_label(r, names),
+    }
+
+
+def raw_file(bench: BenchData | None) -> tuple[str, str] | None:
+    """(path under docs/, text) of the downloadable raw data: the latest record, unchanged."""
+    if bench is None:
+        return None
+    return RAW_PATH, json.dumps(bench.latest, indent=1, sort_keys=True) + "\n"
