@@ -71,6 +71,21 @@ def cmd_verify(args: argparse.Namespace, layout: Layout) -> int:
     return run_verify(layout, options)
 
 
+def cmd_bench(args: argparse.Namespace, layout: Layout) -> int:
+    from .bench.run import BenchOptions, run_bench
+
+    options = BenchOptions(
+        quick=args.quick,
+        queues=tuple(args.queue or ()),
+        brokers=tuple(args.broker or ()),
+        settings=tuple(args.setting or ()),
+        workloads=tuple(args.workload or ("throughput", "reliability")),
+        results_dir=args.results_dir,
+        seed=args.seed,
+    )
+    return run_bench(layout, options)
+
+
 def cmd_registry(args: argparse.Namespace, layout: Layout) -> int:
     from .catalog import load_catalog
     from .registry import refresh
@@ -101,6 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--start-brokers", action="store_true", help="if a broker is down, try `docker compose up -d --wait`"
     )
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("bench", help="measure throughput, latency, memory and crash behaviour (data/bench.yaml)")
+    p.add_argument("--quick", action="store_true", help="tiny sizes, one repeat: checks the harness, not the speed")
+    p.add_argument("--queue", action="append", help="only this queue (repeatable)")
+    p.add_argument("--broker", action="append", help="only this broker id (repeatable)")
+    p.add_argument("--setting", action="append", help="only this setting id, e.g. default (repeatable)")
+    p.add_argument("--workload", action="append", choices=["throughput", "reliability"], help="only this workload")
+    p.add_argument("--results-dir", default=None, help="default: results/bench (full), .cache/bench (--quick)")
+    p.add_argument("--seed", type=int, default=None, help="seed of the randomized order (default: random)")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("stats", help="counts of claims, evidence and the latest run")
     p.add_argument("--json", action="store_true")

@@ -15,8 +15,10 @@ from urllib.parse import quote
 import jinja2
 
 from . import model as m
+from .bench import page as bench_page
 from .evidence import DOCUMENTED, EXECUTED, FAILING, ClaimEvidence, EvidenceIndex
 from .factcheck import FactCheck
+from .quiz import Quiz, page_context
 from .results import RunSummary
 
 GENERATED_DIR = "guide"  # docs/guide/ is owned by the renderer, as is docs/index.md
@@ -57,7 +59,8 @@ def md_url(value: object) -> str:
 
 
 def attr(value: object) -> str:
-    return html.escape(" ".join(str(value).split()), quote=True)
+    """Text for an HTML attribute or a Markdown link title: quotes and parentheses would end it early."""
+    return html.escape(" ".join(str(value).split()), quote=True).replace("(", "&#40;").replace(")", "&#41;")
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ class SiteData:
     evidence: EvidenceIndex
     summary: RunSummary | None
     factcheck: FactCheck | None = None
+    quiz: Quiz | None = None  # data/quiz.yaml is optional
+    bench: bench_page.BenchData | None = None  # results/bench/full-*.json; the page says when there is none
 
     def claim(self, queue: m.Queue, feature: m.Feature) -> ClaimEvidence | None:
         claim = queue.claims.get(feature.id)
@@ -143,7 +148,16 @@ def render_site(data: SiteData) -> list[Page]:
         Page(f"{GENERATED_DIR}/features/{f.id}.md", env.get_template("feature.md.j2").render(ctx, f=f))
         for f in data.catalog.features
     ]
-    return [Page(p.path, _with_header(p.text)) for p in pages]
+    if data.quiz is not None:
+        pages.append(Page(f"{GENERATED_DIR}/quiz.md", env.get_template("quiz.md.j2").render(ctx, **page_context(data))))
+    pages.append(
+        Page(
+            f"{GENERATED_DIR}/benchmarks.md",
+            env.get_template("benchmarks.md.j2").render(ctx, **bench_page.context(data.bench)),
+        )
+    )
+    raw = bench_page.raw_file(data.bench)  # the downloadable JSON: no "generated" comment inside it
+    return [Page(p.path, _with_header(p.text)) for p in pages] + ([Page(*raw)] if raw else [])
 
 
 def _with_header(text: str) -> str:
@@ -183,3 +197,28 @@ def write(pages: list[Page], docs: Path) -> int:
             path.write_text(text, encoding="utf-8")
             changed += 1
     return changed
+
+
+# Reading order of the generated pages in the navigation (files sort alphabetically otherwise).
+_SECTION_ORDER = (
+    "index.md",
+    "quiz.md",
+    "matrix.md",
+    "queues/",
+    "features/",
+    "fact-check.md",
+    "benchmarks.md",
+    "evidence.md",
+)
+
+
+def nav_rank(catalog: m.Catalog) -> dict[str, tuple[int, int]]:
+    """Sort key for each generated page path (relative to docs/): guide sections first, data order within."""
+    ranks: dict[str, tuple[int, int]] = {"index.md": (0, 0)}
+    for i, name in enumerate(_SECTION_ORDER):
+        ranks[f"{GENERATED_DIR}/{name}"] = (i, 0)
+    queues = _SECTION_ORDER.index("queues/")
+    features = _SECTION_ORDER.index("features/")
+    ranks |= {f"{GENERATED_DIR}/queues/{q.id}.md": (queues, n) for n, q in enumerate(catalog.queues)}
+    ranks |= {f"{GENERATED_DIR}/features/{f.id}.md": (features, n) for n, f in enumerate(catalog.features)}
+    return ranks

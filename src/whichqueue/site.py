@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from .bench.page import load_bench
 from .catalog import load_catalog
 from .evidence import EvidenceIndex
 from .factcheck import load_factcheck
 from .paths import Layout
+from .quiz import load_quiz
 from .render import Page, SiteData, render_site
 from .results import read_all, read_summary
 
@@ -18,6 +20,8 @@ def site_data(layout: Layout) -> SiteData:
         EvidenceIndex(catalog, read_all(layout.results)),
         read_summary(layout.results),
         factcheck=load_factcheck(layout, catalog),
+        quiz=load_quiz(layout, catalog),
+        bench=load_bench(layout.results / "bench"),
     )
 
 
