@@ -47,6 +47,8 @@ class WorkerSettings:
     queue_name = QUEUE
     redis_settings = REDIS
     poll_delay = 0.05  # default 0.5 s; lowered for a fast demo
+
+
 # --8<-- [end:example]
 
 
@@ -73,7 +75,9 @@ if __name__ == "__main__":
         assert "is not a coroutine function" in refused, refused
         assert result.startswith("GET /docs -> 200 on try 1 in 'Task-"), result
         assert pages == 1, pages
-        print(f"OBSERVED: async job returned {result!r}; a plain def is refused "
-              f"(RuntimeError: ... is not a coroutine function)")
+        print(
+            f"OBSERVED: async job returned {result!r}; a plain def is refused "
+            f"(RuntimeError: ... is not a coroutine function)"
+        )
     finally:
         purge()

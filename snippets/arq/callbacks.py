@@ -45,6 +45,8 @@ class WorkerSettings:
     queue_name = QUEUE
     redis_settings = REDIS
     poll_delay = 0.05  # default 0.5 s; lowered for a fast demo
+
+
 # --8<-- [end:example]
 
 
@@ -73,7 +75,9 @@ if __name__ == "__main__":
             f"start {NS}-bad",
             f"start {NS}-ok",
         ], events
-        print(f"OBSERVED: worker-wide hooks ran for both jobs: {events[1].split(' ', 2)[2]} / {events[0].split(' ', 2)[2]} "
-              f"(after_job_end read the stored result; no per-job callback exists)")
+        print(
+            f"OBSERVED: worker-wide hooks ran for both jobs: {events[1].split(' ', 2)[2]} / {events[0].split(' ', 2)[2]} "
+            f"(after_job_end read the stored result; no per-job callback exists)"
+        )
     finally:
         purge()

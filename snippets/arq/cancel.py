@@ -53,8 +53,9 @@ async def abort_both(redis: ArqRedis) -> tuple[bool, bool]:
     running = await redis.enqueue_job("export", 30, _job_id=f"{NS}-running")
     while f"{NS}-running started".encode() not in await redis.lrange(EVENTS, 0, -1):
         await asyncio.sleep(0.05)
-    return (await queued.abort(timeout=10, poll_delay=0.05),
-            await running.abort(timeout=10, poll_delay=0.05))
+    return (await queued.abort(timeout=10, poll_delay=0.05), await running.abort(timeout=10, poll_delay=0.05))
+
+
 # --8<-- [end:example]
 
 
@@ -69,14 +70,15 @@ async def main() -> dict:
         job = await plain.enqueue_job("export", 1.5, _job_id=f"{NS}-ignored")
         try:
             ignored = await job.abort(timeout=0.8, poll_delay=0.05)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             ignored = "timeout"
         finished = await job.result(timeout=10, poll_delay=0.05)
     events = [e.decode() for e in await redis.lrange(EVENTS, 0, -1)]
     await redis.aclose()
     await plain.aclose()
-    return dict(queued=queued_aborted, running=running_aborted, took=took, ignored=ignored,
-                finished=finished, events=events)
+    return dict(
+        queued=queued_aborted, running=running_aborted, took=took, ignored=ignored, finished=finished, events=events
+    )
 
 
 if __name__ == "__main__":
@@ -90,8 +92,10 @@ if __name__ == "__main__":
         assert f"{NS}-queued started" not in r["events"], r["events"]
         assert f"{NS}-running cancelled" in r["events"], r["events"]
         assert r["ignored"] == "timeout" and r["finished"] == "exported", r
-        print(f"OBSERVED: allow_abort_jobs=True: queued job aborted before start, running job cancelled "
-              f"(CancelledError in the job), both within {r['took']:.2f} s; default worker ignored abort() "
-              f"and the job returned {r['finished']!r}")
+        print(
+            f"OBSERVED: allow_abort_jobs=True: queued job aborted before start, running job cancelled "
+            f"(CancelledError in the job), both within {r['took']:.2f} s; default worker ignored abort() "
+            f"and the job returned {r['finished']!r}"
+        )
     finally:
         purge()

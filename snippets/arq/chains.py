@@ -50,6 +50,8 @@ async def run_chain(redis, url: str) -> str:
     while await last.status() == "not_found":  # the last step does not exist until its parent runs
         await asyncio.sleep(0.05)
     return await last.result(timeout=10, poll_delay=0.05)
+
+
 # --8<-- [end:example]
 
 
@@ -69,7 +71,9 @@ if __name__ == "__main__":
         final, middle = asyncio.run(main())
         assert middle == len("<html>example.org</html>"), middle
         assert final == f"stored {middle} bytes", final
-        print(f"OBSERVED: download -> parse -> store chained by enqueueing from inside each job: parse={middle}, "
-              f"store={final!r}")
+        print(
+            f"OBSERVED: download -> parse -> store chained by enqueueing from inside each job: parse={middle}, "
+            f"store={final!r}"
+        )
     finally:
         purge()

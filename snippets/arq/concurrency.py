@@ -48,6 +48,8 @@ class WorkerSettings:  # one process, one event loop, up to max_jobs=10 jobs at 
     queue_name = QUEUE
     redis_settings = REDIS
     poll_delay = 0.05  # default 0.5 s; lowered for a fast demo
+
+
 # --8<-- [end:example]
 
 
@@ -84,8 +86,10 @@ if __name__ == "__main__":
         assert overlap["fetch"] == 5 and wall["fetch"] < 2.5, (overlap, wall)
         assert overlap["blocking"] == 1 and wall["blocking"] >= 1.45, (overlap, wall)
         assert overlap["offloaded"] == 3 and wall["offloaded"] < 1.4, (overlap, wall)
-        print(f"OBSERVED: 5 asyncio jobs overlapped (max {overlap['fetch']} at once, {wall['fetch']:.2f} s); "
-              f"3 time.sleep jobs ran one at a time ({wall['blocking']:.2f} s); 3 run_in_executor jobs overlapped "
-              f"({overlap['offloaded']} at once, {wall['offloaded']:.2f} s); default max_jobs 10")
+        print(
+            f"OBSERVED: 5 asyncio jobs overlapped (max {overlap['fetch']} at once, {wall['fetch']:.2f} s); "
+            f"3 time.sleep jobs ran one at a time ({wall['blocking']:.2f} s); 3 run_in_executor jobs overlapped "
+            f"({overlap['offloaded']} at once, {wall['offloaded']:.2f} s); default max_jobs 10"
+        )
     finally:
         purge()

@@ -44,6 +44,8 @@ async def requeue_failed(redis) -> list:
         if res and not res.success and res.queue_name == QUEUE:
             jobs.append(await redis.enqueue_job(res.function, *res.args, _job_id=f"{res.job_id}-retry", **res.kwargs))
     return jobs
+
+
 # --8<-- [end:example]
 
 
@@ -63,8 +65,9 @@ async def main() -> dict:
         (retry,) = await requeue_failed(redis)
         retried = await retry.result(timeout=10, poll_delay=0.05)
     await redis.aclose()
-    return dict(error=error, failed=failed, in_queue=in_queue, job_key=job_key, ttl=ttl, same_id=same_id,
-                retried=retried)
+    return dict(
+        error=error, failed=failed, in_queue=in_queue, job_key=job_key, ttl=ttl, same_id=same_id, retried=retried
+    )
 
 
 if __name__ == "__main__":
@@ -79,7 +82,9 @@ if __name__ == "__main__":
         assert 3590 <= r["ttl"] <= 3600, r["ttl"]
         assert r["same_id"] is None, "the old id is refused while its result exists"
         assert r["retried"] == "order-42 charged", r["retried"]
-        print(f"OBSERVED: failed job left the queue; its result (success=False, {r['error']!r}, args) is kept "
-              f"{r['ttl']:.0f} s; same id refused (enqueue_job -> None); re-enqueued under a new id -> {r['retried']!r}")
+        print(
+            f"OBSERVED: failed job left the queue; its result (success=False, {r['error']!r}, args) is kept "
+            f"{r['ttl']:.0f} s; same id refused (enqueue_job -> None); re-enqueued under a new id -> {r['retried']!r}"
+        )
     finally:
         purge()

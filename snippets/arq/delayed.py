@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from arq import create_pool
 from arq.connections import RedisSettings
@@ -36,9 +36,12 @@ class WorkerSettings:
 async def send(redis) -> tuple:
     sent = time.time()
     by = await redis.enqueue_job("remind", "ada", _defer_by=timedelta(seconds=1), _job_id=f"{NS}-by")
-    until = await redis.enqueue_job("remind", "grace", _job_id=f"{NS}-until",
-                                    _defer_until=datetime.now(timezone.utc) + timedelta(seconds=2))
+    until = await redis.enqueue_job(
+        "remind", "grace", _job_id=f"{NS}-until", _defer_until=datetime.now(UTC) + timedelta(seconds=2)
+    )
     return sent, by, until
+
+
 # --8<-- [end:example]
 
 
@@ -61,7 +64,9 @@ if __name__ == "__main__":
         assert r["statuses"] == ("deferred", "deferred"), r["statuses"]
         assert 0.8 <= r["by"] <= 2.5, f"_defer_by=1 s ran after {r['by']:.2f} s"
         assert 1.8 <= r["until"] <= 3.5, f"_defer_until=+2 s ran after {r['until']:.2f} s"
-        print(f"OBSERVED: status 'deferred'; _defer_by=1 s started after {r['by']:.2f} s, "
-              f"_defer_until=now+2 s after {r['until']:.2f} s (plain worker, poll_delay 0.05 s)")
+        print(
+            f"OBSERVED: status 'deferred'; _defer_by=1 s started after {r['by']:.2f} s, "
+            f"_defer_until=now+2 s after {r['until']:.2f} s (plain worker, poll_delay 0.05 s)"
+        )
     finally:
         purge()

@@ -27,8 +27,10 @@ async def count_words(ctx: dict, text: str) -> tuple[int, float]:
 
 
 async def report(ctx: dict, texts: list[str]) -> dict:
-    parts = [await ctx["redis"].enqueue_job("count_words", t, _job_id=f"{ctx['job_id']}:part{i}")
-             for i, t in enumerate(texts)]
+    parts = [
+        await ctx["redis"].enqueue_job("count_words", t, _job_id=f"{ctx['job_id']}:part{i}")
+        for i, t in enumerate(texts)
+    ]
     results = await asyncio.gather(*[p.result(timeout=30, poll_delay=0.05) for p in parts])  # the join
     return {"total": sum(n for n, _ in results), "finished": [t for _, t in results]}
 
@@ -38,6 +40,8 @@ class WorkerSettings:
     queue_name = QUEUE
     redis_settings = REDIS
     poll_delay = 0.05  # default 0.5 s; lowered for a fast demo
+
+
 # --8<-- [end:example]
 
 
@@ -58,7 +62,9 @@ if __name__ == "__main__":
         spread = max(out["finished"]) - min(out["finished"])
         assert out["total"] == 10, out
         assert spread < 0.4, f"parts should finish together (parallel), spread {spread:.2f} s"
-        print(f"OBSERVED: 4 parts ran in parallel (finished within {spread:.2f} s); the report job joined "
-              f"them with asyncio.gather -> total {out['total']}")
+        print(
+            f"OBSERVED: 4 parts ran in parallel (finished within {spread:.2f} s); the report job joined "
+            f"them with asyncio.gather -> total {out['total']}"
+        )
     finally:
         purge()

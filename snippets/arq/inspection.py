@@ -45,6 +45,8 @@ async def snapshot(redis) -> dict:
     running = [k.decode() async for k in redis.scan_iter(match=f"arq:in-progress:{NS}-*")]
     health = await redis.get(f"{QUEUE}:health-check")  # written by the worker
     return {"queued": queued, "statuses": statuses, "running": running, "health": health}
+
+
 # --8<-- [end:example]
 
 
@@ -57,8 +59,12 @@ async def main() -> dict:
         while not await redis.exists(f"arq:in-progress:{NS}-a.png"):
             await asyncio.sleep(0.05)
         during = await snapshot(redis)
-        check = subprocess.run([sys.executable, "-m", "arq", "--check", "inspection.WorkerSettings"],
-                               capture_output=True, text=True, timeout=30)
+        check = subprocess.run(
+            [sys.executable, "-m", "arq", "--check", "inspection.WorkerSettings"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     await redis.aclose()
     return {"before": before, "during": during, "check": check.returncode}
 
@@ -69,16 +75,23 @@ if __name__ == "__main__":
     try:
         r = asyncio.run(main())
         before, during = r["before"], r["during"]
-        assert [(j.function, j.args) for j in before["queued"]] == [("resize", ("a.png",)), ("resize", ("b.png",)),
-                                                                     ("resize", ("c.png",))], before["queued"]
+        assert [(j.function, j.args) for j in before["queued"]] == [
+            ("resize", ("a.png",)),
+            ("resize", ("b.png",)),
+            ("resize", ("c.png",)),
+        ], before["queued"]
         assert set(before["statuses"].values()) == {"queued"}, before["statuses"]
         assert during["statuses"][f"{NS}-a.png"] == "in_progress", during["statuses"]
         assert during["statuses"][f"{NS}-b.png"] == "queued", during["statuses"]
         assert during["running"] == [f"arq:in-progress:{NS}-a.png"], during["running"]
-        assert during["health"] and b"j_complete=0" in during["health"] and b"queued=3" in during["health"], during["health"]
+        assert during["health"] and b"j_complete=0" in during["health"] and b"queued=3" in during["health"], during[
+            "health"
+        ]
         assert r["check"] == 0, f"arq --check exit code {r['check']}"
-        print(f"OBSERVED: queued_jobs() listed 3 jobs; during the run statuses "
-              f"{sorted(s.value for s in set(during['statuses'].values()))}, 1 in-progress key; health key "
-              f"{during['health'].decode().split(' ', 2)[2]!r}; arq --check exit 0")
+        print(
+            f"OBSERVED: queued_jobs() listed 3 jobs; during the run statuses "
+            f"{sorted(s.value for s in set(during['statuses'].values()))}, 1 in-progress key; health key "
+            f"{during['health'].decode().split(' ', 2)[2]!r}; arq --check exit 0"
+        )
     finally:
         purge()

@@ -29,6 +29,8 @@ if __name__ == "__main__":
     assert pythons == ["3.9", "3.10", "3.11", "3.12", "3.13", "3.14"], pythons
     assert systems == ["Operating System :: POSIX :: Linux", "Operating System :: Unix"], systems
     assert "In maintenance only mode" in meta.get_payload(), "maintenance note missing from the description"
-    print(f"OBSERVED: arq {version('arq')}: Requires-Python {requires_python}; classifiers {pythons[0]}-{pythons[-1]}; "
-          f"License {licence}; OS classifiers {', '.join(s.split(' :: ', 1)[1] for s in systems)}; "
-          f"description says 'In maintenance only mode'")
+    print(
+        f"OBSERVED: arq {version('arq')}: Requires-Python {requires_python}; classifiers {pythons[0]}-{pythons[-1]}; "
+        f"License {licence}; OS classifiers {', '.join(s.split(' :: ', 1)[1] for s in systems)}; "
+        f"description says 'In maintenance only mode'"
+    )

@@ -31,6 +31,8 @@ class WorkerSettings:
     queue_name = f"arq:{NS}:periodic"
     redis_settings = REDIS
     poll_delay = 0.05  # default 0.5 s; lowered for a fast demo
+
+
 # --8<-- [end:example]
 
 
@@ -54,7 +56,10 @@ if __name__ == "__main__":
         assert len(ticks) >= 3, f"expected >= 3 runs in 4 s, got {len(ticks)}"
         assert len({j for _, j in ticks}) == len(ticks), f"duplicate runs: {ticks}"
         assert all(0.5 <= g <= 1.6 for g in gaps), f"gaps {gaps}"
-        print(f"OBSERVED: {len(ticks)} runs in 4 s with 2 workers, gaps " + ", ".join(f"{g:.2f} s" for g in gaps)
-              + f"; one run per tick (ids like {ticks[0][1].rsplit(':', 1)[0]}:<ms>)")
+        print(
+            f"OBSERVED: {len(ticks)} runs in 4 s with 2 workers, gaps "
+            + ", ".join(f"{g:.2f} s" for g in gaps)
+            + f"; one run per tick (ids like {ticks[0][1].rsplit(':', 1)[0]}:<ms>)"
+        )
     finally:
         purge()

@@ -39,6 +39,8 @@ async def send(redis: ArqRedis) -> None:
     for label in ("low-1", "low-2", "urgent"):  # queued in this order, no worker running yet
         await redis.enqueue_job("work", label, _job_id=f"{NS}-{label}")
         await asyncio.sleep(0.01)  # distinct millisecond scores
+
+
 # --8<-- [end:example]
 
 

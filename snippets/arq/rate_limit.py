@@ -34,6 +34,8 @@ class WorkerSettings:
     queue_name = QUEUE
     redis_settings = REDIS
     poll_delay = 0.05  # default 0.5 s; lowered for a fast demo
+
+
 # --8<-- [end:example]
 
 
@@ -50,15 +52,20 @@ if __name__ == "__main__":
     from _worker import purge, start_worker
 
     try:
-        options = {*inspect.signature(Worker).parameters, *inspect.signature(func).parameters,
-                   *inspect.signature(ArqRedis.enqueue_job).parameters}
+        options = {
+            *inspect.signature(Worker).parameters,
+            *inspect.signature(func).parameters,
+            *inspect.signature(ArqRedis.enqueue_job).parameters,
+        }
         assert not [o for o in options if "rate" in o or "throttl" in o], sorted(options)
         spans = asyncio.run(main())
         most = max(sum(s <= t < e for s, e in spans) for t, _ in spans)
         wall = max(e for _, e in spans) - min(s for s, _ in spans)
         assert most == 2, f"expected at most 2 jobs at once, saw {most}"
         assert wall >= 1.45, f"6 jobs x 0.5 s with 2 at a time should take ~1.5 s, took {wall:.2f} s"
-        print(f"OBSERVED: no rate option in Worker/func/enqueue_job; max_jobs=2 ran 6 jobs at most {most} at a time "
-              f"in {wall:.2f} s")
+        print(
+            f"OBSERVED: no rate option in Worker/func/enqueue_job; max_jobs=2 ran 6 jobs at most {most} at a time "
+            f"in {wall:.2f} s"
+        )
     finally:
         purge()

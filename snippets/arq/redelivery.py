@@ -44,6 +44,8 @@ class ShortTimeoutSettings:  # job_timeout=1 -> in-progress key lives 1 + 10 s
     redis_settings = REDIS
     poll_delay = 0.05
     job_timeout = 1
+
+
 # --8<-- [end:example]
 
 
@@ -103,8 +105,10 @@ if __name__ == "__main__":
         assert r["result_b"] == "b.csv imported on attempt 2 (job_try=2)", r["result_b"]
         assert 8 <= r["comeback_b"] <= 20, f"re-run {r['comeback_b']:.1f} s after the kill, expected ~11 s"
         assert r["runs_a"] == 2 and r["runs_b"] == 2, r
-        print(f"OBSERVED: after kill -9 the job stayed queued (in-progress key TTL {r['ttl_default']:.0f} s by "
-              f"default) and a fresh worker did not run it for 2 s; once that key expired it ran again (job_try=2). "
-              f"With job_timeout=1 (TTL {r['ttl_short']:.0f} s) it came back by itself {r['comeback_b']:.1f} s after the kill")
+        print(
+            f"OBSERVED: after kill -9 the job stayed queued (in-progress key TTL {r['ttl_default']:.0f} s by "
+            f"default) and a fresh worker did not run it for 2 s; once that key expired it ran again (job_try=2). "
+            f"With job_timeout=1 (TTL {r['ttl_short']:.0f} s) it came back by itself {r['comeback_b']:.1f} s after the kill"
+        )
     finally:
         purge()

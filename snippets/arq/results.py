@@ -55,8 +55,18 @@ async def main() -> dict:
     status = await job.status()
     job_key_left = await redis.exists(f"arq:job:{job.job_id}")
     await redis.aclose()
-    return dict(value=value, again=again, error=error, info=info, ttl_ok=ttl_ok,
-                ttl_failed=ttl_failed, status=status, job_key_left=job_key_left)
+    return dict(
+        value=value,
+        again=again,
+        error=error,
+        info=info,
+        ttl_ok=ttl_ok,
+        ttl_failed=ttl_failed,
+        status=status,
+        job_key_left=job_key_left,
+    )
+
+
 # --8<-- [end:example]
 
 
@@ -75,8 +85,10 @@ if __name__ == "__main__":
         assert 3590 <= r["ttl_failed"] <= 3600, f"failed-result TTL {r['ttl_failed']} s"
         assert r["status"] == "complete", r["status"]
         assert r["job_key_left"] == 0, "the job definition key is deleted once the job finished"
-        print(f"OBSERVED: job.result() -> {r['value']} (read twice, still stored); failure re-raised "
-              f"ZeroDivisionError; result TTL {r['ttl_ok']:.0f} s (keep_result default {default_keep} s), "
-              f"failed result TTL {r['ttl_failed']:.0f} s")
+        print(
+            f"OBSERVED: job.result() -> {r['value']} (read twice, still stored); failure re-raised "
+            f"ZeroDivisionError; result TTL {r['ttl_ok']:.0f} s (keep_result default {default_keep} s), "
+            f"failed result TTL {r['ttl_failed']:.0f} s"
+        )
     finally:
         purge()

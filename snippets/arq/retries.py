@@ -47,17 +47,21 @@ class WorkerSettings:  # run with: arq retries.WorkerSettings
     queue_name = QUEUE
     redis_settings = REDIS
     poll_delay = 0.05  # default 0.5 s; lowered for a fast demo
+
+
 # --8<-- [end:example]
 
 
 async def main() -> dict:
     redis = await create_pool(REDIS, default_queue_name=QUEUE)
-    jobs = {name: await redis.enqueue_job(name, _job_id=f"{NS}-{name}") for name in ("flaky", "always_retry", "backoff")}
+    jobs = {
+        name: await redis.enqueue_job(name, _job_id=f"{NS}-{name}") for name in ("flaky", "always_retry", "backoff")
+    }
     outcomes = {}
     for name, job in jobs.items():
         try:
             await job.result(timeout=15, poll_delay=0.05)
-        except Exception as exc:  # noqa: BLE001 - we want to see what each job ended with
+        except Exception as exc:
             outcomes[name] = exc
     attempts = {name: [float(t) for t in await redis.lrange(f"{ATTEMPTS}:{name}", 0, -1)] for name in jobs}
     await redis.aclose()
@@ -75,14 +79,18 @@ if __name__ == "__main__":
         assert defaults["max_tries"].default == 5 and defaults["retry_jobs"].default is True
         assert len(att["flaky"]) == 1, f"ValueError: expected 1 attempt, got {len(att['flaky'])}"
         assert isinstance(out["flaky"], ValueError), out["flaky"]
-        assert len(att["always_retry"]) == 5, f"Retry(): expected 5 attempts (default max_tries), got {len(att['always_retry'])}"
+        assert len(att["always_retry"]) == 5, (
+            f"Retry(): expected 5 attempts (default max_tries), got {len(att['always_retry'])}"
+        )
         assert out["always_retry"] == JobExecutionFailed("max 5 retries exceeded"), out["always_retry"]
         assert len(att["backoff"]) == 4, f"max_tries=4: expected 4 attempts, got {len(att['backoff'])}"
         gaps = [b - a for a, b in zip(att["backoff"], att["backoff"][1:])]
         for expected, gap in zip((0.5, 1.0, 1.5), gaps):
             assert expected * 0.8 <= gap <= expected + 1.0, f"gap {gap:.2f} s, expected ~{expected} s"
-        print(f"OBSERVED: ValueError 1 attempt (no retry); Retry() {len(att['always_retry'])} attempts then "
-              f"'max 5 retries exceeded' (default max_tries {defaults['max_tries'].default}); "
-              f"Retry(defer=0.5*job_try) 4 attempts, gaps " + ", ".join(f"{g:.2f} s" for g in gaps))
+        print(
+            f"OBSERVED: ValueError 1 attempt (no retry); Retry() {len(att['always_retry'])} attempts then "
+            f"'max 5 retries exceeded' (default max_tries {defaults['max_tries'].default}); "
+            f"Retry(defer=0.5*job_try) 4 attempts, gaps " + ", ".join(f"{g:.2f} s" for g in gaps)
+        )
     finally:
         purge()

@@ -50,8 +50,9 @@ class JsonWorkerSettings:  # the worker must use the same (de)serializer as the 
 
 async def main() -> dict:
     default = await create_pool(REDIS, default_queue_name=WorkerSettings.queue_name)
-    as_json = await create_pool(REDIS, default_queue_name=JsonWorkerSettings.queue_name,
-                                job_serializer=to_json, job_deserializer=json.loads)
+    as_json = await create_pool(
+        REDIS, default_queue_name=JsonWorkerSettings.queue_name, job_serializer=to_json, job_deserializer=json.loads
+    )
     await default.enqueue_job("greet", "Ada", _job_id=f"{NS}-pickled")
     await as_json.enqueue_job("greet", "Grace", _job_id=f"{NS}-json")
     raw_pickle = await default.get(f"arq:job:{NS}-pickled")  # the stored job, as bytes
@@ -59,7 +60,9 @@ async def main() -> dict:
     # --8<-- [end:example]
     with start_worker("serializer.WorkerSettings"), start_worker("serializer.JsonWorkerSettings"):
         r1 = await Job(f"{NS}-pickled", default, WorkerSettings.queue_name).result(timeout=10, poll_delay=0.05)
-        r2 = await Job(f"{NS}-json", as_json, JsonWorkerSettings.queue_name, json.loads).result(timeout=10, poll_delay=0.05)
+        r2 = await Job(f"{NS}-json", as_json, JsonWorkerSettings.queue_name, json.loads).result(
+            timeout=10, poll_delay=0.05
+        )
     raw_result = await default.get(f"arq:result:{NS}-json")
     await default.aclose()
     await as_json.aclose()
@@ -78,7 +81,9 @@ if __name__ == "__main__":
         assert r["raw_json"].startswith(b'{"t": null, "f": "greet", "a": ["Grace"]'), r["raw_json"][:60]
         assert json.loads(r["raw_result"])["r"] == "hello Grace", r["raw_result"][:80]
         assert r["r1"] == "hello Ada" and r["r2"] == "hello Grace", r
-        print(f"OBSERVED: default job bytes start {raw[:2]!r} (pickle protocol {raw[1]}), keys {sorted(decoded)}; "
-              f"with job_serializer JSON: {r['raw_json'][:42].decode()}...; both ran")
+        print(
+            f"OBSERVED: default job bytes start {raw[:2]!r} (pickle protocol {raw[1]}), keys {sorted(decoded)}; "
+            f"with job_serializer JSON: {r['raw_json'][:42].decode()}...; both ran"
+        )
     finally:
         purge()

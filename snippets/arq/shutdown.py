@@ -44,6 +44,8 @@ class PatientSettings:  # wait up to 10 s for running jobs after SIGTERM
     redis_settings = REDIS
     poll_delay = 0.05
     job_completion_wait = 10
+
+
 # --8<-- [end:example]
 
 
@@ -90,8 +92,10 @@ if __name__ == "__main__":
         assert r["patient"] == "patient done on try 1", r["patient"]
         assert "patient done try=1" in r["events"], r["events"]
         assert 1.0 <= r["exit_patient"] <= 6, f"patient worker exited after {r['exit_patient']:.2f} s"
-        print(f"OBSERVED: default SIGTERM: worker exited in {r['exit_default']:.2f} s, job cancelled mid-run, kept in "
-              f"queue, re-run by the next worker (try 2); job_completion_wait=10: worker waited "
-              f"{r['exit_patient']:.2f} s and the job finished on try 1")
+        print(
+            f"OBSERVED: default SIGTERM: worker exited in {r['exit_default']:.2f} s, job cancelled mid-run, kept in "
+            f"queue, re-run by the next worker (try 2); job_completion_wait=10: worker waited "
+            f"{r['exit_patient']:.2f} s and the job finished on try 1"
+        )
     finally:
         purge()

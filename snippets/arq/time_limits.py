@@ -39,6 +39,8 @@ class WorkerSettings:
     queue_name = QUEUE
     redis_settings = REDIS
     poll_delay = 0.05  # default 0.5 s; lowered for a fast demo
+
+
 # --8<-- [end:example]
 
 
@@ -49,13 +51,13 @@ async def main() -> dict:
         try:
             await slow.result(timeout=15, poll_delay=0.05)
             slow_error = None
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             slow_error = exc
         info = await slow.result_info()
         busy = await redis.enqueue_job("busy_loop", _job_id=f"{NS}-busy")
         try:
             busy_out = await busy.result(timeout=15, poll_delay=0.05)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             busy_out = exc
         busy_info = await busy.result_info()
     attempts = int(await redis.get(f"{NS}:slow-attempts"))
@@ -75,8 +77,10 @@ if __name__ == "__main__":
         assert r["info"].success is False and 0.9 <= ran <= 2.5, f"stopped after {ran:.2f} s"
         assert r["attempts"] == 1, f"a timed-out job is not retried, got {r['attempts']} attempts"
         assert busy_ran >= 1.9, f"the blocking job was cut at {busy_ran:.2f} s"
-        print(f"OBSERVED: timeout=1 stopped an awaiting job after {ran:.2f} s ({type(r['slow_error']).__name__}, "
-              f"1 attempt; default job_timeout 300 s); a time.sleep(2) job ran {busy_ran:.2f} s and ended with "
-              f"{r['busy_out']!r}")
+        print(
+            f"OBSERVED: timeout=1 stopped an awaiting job after {ran:.2f} s ({type(r['slow_error']).__name__}, "
+            f"1 attempt; default job_timeout 300 s); a time.sleep(2) job ran {busy_ran:.2f} s and ended with "
+            f"{r['busy_out']!r}"
+        )
     finally:
         purge()

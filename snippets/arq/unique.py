@@ -49,8 +49,17 @@ async def demo(redis) -> dict:
     first_ping = await redis.enqueue_job("ping", _job_id=f"{NS}-ping")
     await asyncio.sleep(1.5)  # let it run; it stores no result
     second_ping = await redis.enqueue_job("ping", _job_id=f"{NS}-ping")
-    return dict(racing=racing, while_queued=while_queued, result=result, after_finish=after_finish,
-                first_ping=first_ping, second_ping=second_ping, runs=int(await redis.get(f"{NS}:runs:{job_id}")))
+    return dict(
+        racing=racing,
+        while_queued=while_queued,
+        result=result,
+        after_finish=after_finish,
+        first_ping=first_ping,
+        second_ping=second_ping,
+        runs=int(await redis.get(f"{NS}:runs:{job_id}")),
+    )
+
+
 # --8<-- [end:example]
 
 
@@ -72,8 +81,10 @@ if __name__ == "__main__":
         assert r["while_queued"] is None and r["after_finish"] is None, r
         assert r["result"] == "customers backed up" and r["runs"] == 1, r
         assert r["first_ping"] is not None and r["second_ping"] is not None, "keep_result=0 frees the id"
-        print(f"OBSERVED: 5 concurrent enqueues of one _job_id -> {accepted} job; again while queued -> None; "
-              f"after it finished (result kept) -> None; ran {r['runs']}x on 2 workers; with keep_result=0 "
-              f"the id could be reused after the run")
+        print(
+            f"OBSERVED: 5 concurrent enqueues of one _job_id -> {accepted} job; again while queued -> None; "
+            f"after it finished (result kept) -> None; ran {r['runs']}x on 2 workers; with keep_result=0 "
+            f"the id could be reused after the run"
+        )
     finally:
         purge()

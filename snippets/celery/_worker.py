@@ -9,6 +9,7 @@ Copy this file next to a snippet. Usage::
 The worker runs as ``python -m celery -A <module> worker`` in the snippet's directory with the
 current environment; its log is echoed to stderr prefixed with ``[worker] ``.
 """
+
 from __future__ import annotations
 
 import os
@@ -104,14 +105,34 @@ def start_worker(
     namespace = os.environ.get("WQ_NAMESPACE", "demo")
     nodename = f"{namespace}-{uuid.uuid4().hex[:6]}@{os.uname().nodename}"
     cmd = [
-        sys.executable, "-m", "celery", "-A", module, "worker",
-        "--queues", ",".join(queues), "--pool", pool, "--concurrency", str(concurrency),
-        "--hostname", nodename, "--without-mingle", "--without-gossip",
-        "--loglevel", "INFO", *args,
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        module,
+        "worker",
+        "--queues",
+        ",".join(queues),
+        "--pool",
+        pool,
+        "--concurrency",
+        str(concurrency),
+        "--hostname",
+        nodename,
+        "--without-mingle",
+        "--without-gossip",
+        "--loglevel",
+        "INFO",
+        *args,
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        cmd, cwd=HERE, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cmd,
+        cwd=HERE,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     worker = Worker(proc, nodename)
     threading.Thread(target=worker._pump, daemon=True).start()

@@ -4,6 +4,7 @@ Proves: a task declared with `async def` is called like a plain function, so the
 object back that never runs (its side effect does not happen) and the result cannot be stored (the call
 fails with EncodeError). The same code wrapped in `asyncio.run()` inside a normal task works.
 """
+
 import asyncio
 import os
 
@@ -38,6 +39,8 @@ async def native(key: str) -> int:  # NOT awaited by the worker
 @app.task
 def wrapped(key: str) -> int:  # the working pattern: run the coroutine yourself
     return asyncio.run(fetch(key))
+
+
 # --8<-- [end:example]
 
 
@@ -60,5 +63,7 @@ if __name__ == "__main__":
     assert native_result.state == "FAILURE", native_result.state
     assert runs_after_native == 0, "the coroutine body ran"
     assert wrapped_value == 1, wrapped_value
-    print(f"OBSERVED: async def task -> state {native_result.state} ({native_error}), coroutine body "
-          f"ran {runs_after_native}x; asyncio.run() wrapper returned {wrapped_value}")
+    print(
+        f"OBSERVED: async def task -> state {native_result.state} ({native_error}), coroutine body "
+        f"ran {runs_after_native}x; asyncio.run() wrapper returned {wrapped_value}"
+    )

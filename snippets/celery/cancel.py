@@ -4,6 +4,7 @@ Proves: `AsyncResult.revoke()` on a task still waiting in the queue makes every 
 (state REVOKED, body never runs); `revoke(terminate=True)` kills the pool process running the task (prefork)
 and the result becomes REVOKED within about a second.
 """
+
 import os
 import time
 
@@ -64,5 +65,7 @@ if __name__ == "__main__":
         r.delete(running_key, queued_key)
     assert queued_runs == 0, "the revoked queued task ran"
     assert stopped_after < 5, stopped_after
-    print(f"OBSERVED: queued task revoked -> {queued.state}, ran {queued_runs}x; running task "
-          f"revoke(terminate=True) -> {running.state} after {stopped_after:.2f} s")
+    print(
+        f"OBSERVED: queued task revoked -> {queued.state}, ran {queued_runs}x; running task "
+        f"revoke(terminate=True) -> {running.state} after {stopped_after:.2f} s"
+    )

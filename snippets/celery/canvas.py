@@ -4,6 +4,7 @@ Proves: chain(add(1, 2), add(3), mul(10)) == 60 (each result is passed to the ne
 group of 5 parallel adds returns all results; chord(group, tsum) passes all results to one callback;
 `link=` runs a callback with the return value, `link_error=` runs an errback when a task fails.
 """
+
 import os
 import time
 
@@ -61,8 +62,13 @@ def run_examples(key: str) -> tuple[int, list[int], int]:
     fan_in = chord((add.s(i, i) for i in range(5)), tsum.s())
     add.apply_async((20, 22), link=on_success.s(key))
     divide.apply_async((1, 0), link_error=on_error.s(key))
-    return (pipeline.apply_async().get(timeout=20), parallel.apply_async().get(timeout=20),
-            fan_in.apply_async().get(timeout=20))
+    return (
+        pipeline.apply_async().get(timeout=20),
+        parallel.apply_async().get(timeout=20),
+        fan_in.apply_async().get(timeout=20),
+    )
+
+
 # --8<-- [end:example]
 
 
@@ -83,5 +89,7 @@ if __name__ == "__main__":
     assert grouped == [0, 2, 4, 6, 8], grouped
     assert chorded == 20, chorded
     assert callbacks == ["error:ZeroDivisionError", "success:42"], callbacks
-    print(f"OBSERVED: chain -> {chained}; group -> {grouped}; chord(group, tsum) -> {chorded}; "
-          f"callbacks ran: {', '.join(callbacks)}")
+    print(
+        f"OBSERVED: chain -> {chained}; group -> {grouped}; chord(group, tsum) -> {chorded}; "
+        f"callbacks ran: {', '.join(callbacks)}"
+    )

@@ -4,6 +4,7 @@ Proves: two 1-second tasks overlap in time under `--pool prefork -c 2` and under
 and run one after the other under `--pool solo`. (gevent and eventlet pools also exist but need those
 packages installed; they are not part of this environment.) The default concurrency is the number of CPUs.
 """
+
 import os
 import time
 
@@ -30,6 +31,8 @@ def io_bound() -> tuple[float, float]:
     start = time.time()
     time.sleep(1)
     return start, time.time()
+
+
 # Run with: celery -A concurrency worker --pool prefork|threads|solo|gevent|eventlet --concurrency 2
 # --8<-- [end:example]
 
@@ -47,5 +50,4 @@ if __name__ == "__main__":
     results = {pool: overlap(pool) for pool in ("prefork", "threads", "solo")}
     assert results["prefork"] > 0.5 and results["threads"] > 0.5, results
     assert results["solo"] <= 0.05, results
-    print("OBSERVED: overlap of two 1 s tasks: "
-          + ", ".join(f"{p} {o:+.2f} s" for p, o in results.items()))
+    print("OBSERVED: overlap of two 1 s tasks: " + ", ".join(f"{p} {o:+.2f} s" for p, o in results.items()))

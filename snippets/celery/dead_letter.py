@@ -5,6 +5,7 @@ is the result record (state FAILURE, the exception and traceback, kept for resul
 `result_extended=True` that record also holds the task name and arguments, so you can requeue it by hand
 with `app.send_task(...)`, which then succeeds. There is no built-in list of failed tasks or requeue command.
 """
+
 import os
 import time
 
@@ -39,6 +40,8 @@ def requeue(task_id: str):
     failed = app.AsyncResult(task_id)
     assert failed.state == "FAILURE"
     return app.send_task(failed.name, args=failed.args, kwargs=failed.kwargs, queue=failed.queue)
+
+
 # --8<-- [end:example]
 
 
@@ -73,5 +76,7 @@ if __name__ == "__main__":
     assert left_in_queue == 0, f"{left_in_queue} messages left in the broker queue"
     assert name == "dead_letter.charge" and args == [42, flag], (name, args)
     assert value == "charged 42", value
-    print(f"OBSERVED: failed task: state {state}, {exc}, traceback stored, broker queue holds "
-          f"{left_in_queue} messages; requeued from stored name/args -> '{value}'")
+    print(
+        f"OBSERVED: failed task: state {state}, {exc}, traceback stored, broker queue holds "
+        f"{left_in_queue} messages; requeued from stored name/args -> '{value}'"
+    )

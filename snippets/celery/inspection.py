@@ -4,6 +4,7 @@ Proves: `app.control.inspect()` lists the active (running), reserved (prefetched
 tasks of each worker; the number of messages still waiting in a queue comes from the broker (re-declaring
 the queue returns its message count). There is no API to list failed tasks: failures live only as result records by task id.
 """
+
 import os
 import time
 
@@ -39,6 +40,8 @@ def snapshot(node: str) -> dict[str, int]:
         "scheduled": len((inspect.scheduled() or {}).get(node, [])),  # ETA/countdown, waiting
         "waiting_in_broker": waiting,
     }
+
+
 # --8<-- [end:example]
 
 
@@ -51,8 +54,7 @@ if __name__ == "__main__":
         queued = [slow.delay(0) for _ in range(4)]
         deadline = time.monotonic() + 20  # wait until the worker has picked up its share
         seen = snapshot(worker.nodename)
-        while time.monotonic() < deadline and (
-                (seen["active"], seen["scheduled"], seen["reserved"]) != (1, 1, 1)):
+        while time.monotonic() < deadline and ((seen["active"], seen["scheduled"], seen["reserved"]) != (1, 1, 1)):
             time.sleep(0.2)
             seen = snapshot(worker.nodename)
         for res in [running, later, *queued]:

@@ -4,6 +4,7 @@ Proves: with a 1-second interval entry in `beat_schedule`, a worker started with
 in production run one separate `celery beat` process) runs the task at least twice, ~1 s apart.
 Crontab entries use the same mechanism (`crontab(minute="*/15")`).
 """
+
 import os
 import tempfile
 import time
@@ -58,5 +59,4 @@ if __name__ == "__main__":
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
     assert len(ticks) >= 3, f"only {len(ticks)} runs"
     assert all(0.5 <= g <= 2.5 for g in gaps[:2]), gaps
-    print(f"OBSERVED: 1 s interval schedule ran {len(ticks)}x, gaps "
-          + ", ".join(f"{g:.2f}" for g in gaps) + " s")
+    print(f"OBSERVED: 1 s interval schedule ran {len(ticks)}x, gaps " + ", ".join(f"{g:.2f}" for g in gaps) + " s")

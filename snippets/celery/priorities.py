@@ -5,6 +5,7 @@ with concurrency 1 (prefetch 1) starts the urgent one first. RabbitMQ needs the 
 `x-max-priority` and treats 9 as most urgent; the Redis transport emulates priorities with one list per
 step (default steps 0, 3, 6, 9) and serves 0 first, so "urgent" is priority=0 there.
 """
+
 import os
 import time
 
@@ -36,6 +37,8 @@ URGENT = 0 if BROKER_URL.startswith("redis") else 9  # Redis: 0 is served first;
 def record(label: str, key: str) -> None:
     r.rpush(key, label)
     time.sleep(0.1)
+
+
 # --8<-- [end:example]
 
 
@@ -60,5 +63,6 @@ if __name__ == "__main__":
         r.delete(key)
     assert len(order) == 4, order
     assert order[0] == "urgent", f"urgent task did not overtake: {order}"
-    print(f"OBSERVED: queued normal0-2 (priority 5) then urgent (priority {URGENT}); "
-          f"execution order {', '.join(order)}")
+    print(
+        f"OBSERVED: queued normal0-2 (priority 5) then urgent (priority {URGENT}); execution order {', '.join(order)}"
+    )

@@ -4,6 +4,7 @@ Proves: six tasks queued at once, on a worker with 2 processes that could run th
 0.5 s apart (a token bucket per task type in each worker). Limits are per worker, not cluster-wide, and
 are off by default (`rate_limit` None).
 """
+
 import os
 import time
 
@@ -28,6 +29,8 @@ app.conf.update(
 @app.task(rate_limit="2/s")  # also "10/m", "100/h"; change at run time with app.control.rate_limit()
 def call_api(key: str) -> None:
     r.rpush(key, time.time())  # record when each run starts
+
+
 # --8<-- [end:example]
 
 
@@ -49,5 +52,8 @@ if __name__ == "__main__":
     assert len(starts) == 6, starts
     assert 1.8 <= span <= 8.0, f"6 starts spread over {span:.2f} s"
     assert min(gaps) >= 0.25, gaps
-    print(f"OBSERVED: rate_limit='2/s': 6 tasks started over {span:.2f} s, gaps "
-          + ", ".join(f"{g:.2f}" for g in gaps) + " s")
+    print(
+        f"OBSERVED: rate_limit='2/s': 6 tasks started over {span:.2f} s, gaps "
+        + ", ".join(f"{g:.2f}" for g in gaps)
+        + " s"
+    )

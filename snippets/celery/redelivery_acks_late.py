@@ -5,6 +5,7 @@ the whole worker a fresh worker runs it again. RabbitMQ redelivers as soon as th
 Redis only restores an unacknowledged message after the transport's `visibility_timeout` (default 3600 s,
 read here from kombu); the demo shortens it to 3 s and sweeps every second so it finishes quickly.
 """
+
 import os
 import time
 
@@ -43,6 +44,8 @@ def long_job(key: str) -> str:
     if r.incr(key) == 1:  # count the runs
         time.sleep(60)  # first run: long enough to be killed in the middle
     return "done"
+
+
 # --8<-- [end:example]
 
 
@@ -74,6 +77,8 @@ if __name__ == "__main__":
         r.delete(key)
     assert runs == 2, f"task ran {runs} times"
     transport = app.connection_for_read().transport_cls
-    print(f"OBSERVED: kill -9 mid-task; with task_acks_late=True the task ran again on a fresh worker "
-          f"({runs} runs, finished {after:.1f} s after the kill, broker {transport}; "
-          f"Redis visibility_timeout default {RedisChannel.visibility_timeout} s, demo 3 s)")
+    print(
+        f"OBSERVED: kill -9 mid-task; with task_acks_late=True the task ran again on a fresh worker "
+        f"({runs} runs, finished {after:.1f} s after the kill, broker {transport}; "
+        f"Redis visibility_timeout default {RedisChannel.visibility_timeout} s, demo 3 s)"
+    )

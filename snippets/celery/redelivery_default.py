@@ -4,6 +4,7 @@ Proves: Celery acknowledges a message when the worker *receives* it (task_acks_l
 so after SIGKILL of the whole worker (main process and pool child) a fresh worker never runs the task
 again, on Redis and on RabbitMQ: at-most-once by default.
 """
+
 import os
 import time
 
@@ -30,6 +31,8 @@ def long_job(key: str) -> str:
     if r.incr(key) == 1:  # count the runs
         time.sleep(60)  # first run: long enough to be killed in the middle
     return "done"
+
+
 # --8<-- [end:example]
 
 
@@ -58,5 +61,7 @@ if __name__ == "__main__":
     finally:
         r.delete(key)
     assert not redelivered and runs == 1, f"task ran {runs} times"
-    print(f"OBSERVED: kill -9 mid-task, fresh worker waited 4 s: task ran {runs}x in total "
-          f"(lost; task_acks_late={app.conf.task_acks_late})")
+    print(
+        f"OBSERVED: kill -9 mid-task, fresh worker waited 4 s: task ran {runs}x in total "
+        f"(lost; task_acks_late={app.conf.task_acks_late})"
+    )

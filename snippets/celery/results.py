@@ -3,8 +3,8 @@
 Proves: the result backend and blocking get work on this broker; the default `result_expires` is one day
 (read from the app and from the TTL of the stored key); reading a result does not delete it, `forget()` does.
 """
+
 import os
-import time
 from datetime import timedelta
 
 import redis
@@ -55,5 +55,7 @@ if __name__ == "__main__":
         result.forget()  # explicit delete
         assert r.exists(key) == 0, "forget() did not delete the key"
 
-    print(f"OBSERVED: get() returned {value}; result key TTL {ttl} s (default result_expires "
-          f"{app.conf.result_expires}); still present after 2 reads; forget() deleted it")
+    print(
+        f"OBSERVED: get() returned {value}; result key TTL {ttl} s (default result_expires "
+        f"{app.conf.result_expires}); still present after 2 reads; forget() deleted it"
+    )

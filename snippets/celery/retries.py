@@ -5,6 +5,7 @@ uses are max_retries=3 and default_retry_delay=180 s (read from the task at run 
 `autoretry_for` + `retry_backoff=True` (jitter off, max_retries=2 to keep the demo short) the task runs
 3 times with gaps of ~1 s and ~2 s (exponential backoff: 1, 2, 4 ... s, capped by retry_backoff_max=600).
 """
+
 import os
 import time
 
@@ -36,6 +37,8 @@ def plain(key: str) -> None:
 def flaky(key: str) -> None:
     r.rpush(key, time.time())
     raise ValueError("boom")  # retried after 1 s, then 2 s, then given up
+
+
 # --8<-- [end:example]
 
 
@@ -47,8 +50,7 @@ if __name__ == "__main__":
     from _worker import start_worker
 
     # Defaults of every task (used by self.retry() and autoretry_for when not overridden).
-    assert plain.max_retries == 3 and plain.default_retry_delay == 180, (
-        plain.max_retries, plain.default_retry_delay)
+    assert plain.max_retries == 3 and plain.default_retry_delay == 180, (plain.max_retries, plain.default_retry_delay)
 
     plain_key, flaky_key = f"{NS}:attempts:plain", f"{NS}:attempts:flaky"
     try:
@@ -68,6 +70,8 @@ if __name__ == "__main__":
     assert f.state == "FAILURE" and len(flaky_runs) == 3, (f.state, flaky_runs)
     gaps = [b - a for a, b in zip(flaky_runs, flaky_runs[1:])]
     assert 0.8 <= gaps[0] <= 2.5 and 1.6 <= gaps[1] <= 3.5, gaps
-    print(f"OBSERVED: plain task ran {len(plain_runs)}x (no retry by default); autoretry_for ran "
-          f"{len(flaky_runs)}x with gaps {gaps[0]:.2f} s, {gaps[1]:.2f} s; defaults max_retries="
-          f"{plain.max_retries}, default_retry_delay={plain.default_retry_delay} s")
+    print(
+        f"OBSERVED: plain task ran {len(plain_runs)}x (no retry by default); autoretry_for ran "
+        f"{len(flaky_runs)}x with gaps {gaps[0]:.2f} s, {gaps[1]:.2f} s; defaults max_retries="
+        f"{plain.max_retries}, default_retry_delay={plain.default_retry_delay} s"
+    )

@@ -4,6 +4,7 @@ Proves: with default settings the message's content type is application/json and
 `[args, kwargs, embed]`; `accept_content` is ["json"] so a worker refuses pickle unless you opt in; a call
 can switch format (`serializer="pickle"`), which shows up in the raw message too. No worker is needed.
 """
+
 import base64
 import json
 import os
@@ -50,12 +51,16 @@ if __name__ == "__main__":
     args, kwargs, _embed = json.loads(body)
     assert args == ["ada"] and kwargs == {"punctuation": "?"}, body
     assert app.conf.task_serializer == "json" and list(app.conf.accept_content) == ["json"], (
-        app.conf.task_serializer, app.conf.accept_content)
+        app.conf.task_serializer,
+        app.conf.accept_content,
+    )
 
     greet.apply_async(("bob",), serializer="pickle")  # opt-in per call (or task_serializer)
     pickled_type, pickled_body = read_raw(QUEUE)
     assert pickled_type == "application/x-python-serialize", pickled_type
     assert pickled_body[:1] == b"\x80", pickled_body[:10]  # pickle protocol marker
 
-    print(f"OBSERVED: default content-type {content_type}, body {body.decode()}; "
-          f"accept_content {list(app.conf.accept_content)}; serializer='pickle' gives {pickled_type}")
+    print(
+        f"OBSERVED: default content-type {content_type}, body {body.decode()}; "
+        f"accept_content {list(app.conf.accept_content)}; serializer='pickle' gives {pickled_type}"
+    )

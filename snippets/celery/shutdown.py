@@ -4,6 +4,7 @@ Proves: a 2-second task is running when the worker gets SIGTERM (Celery's "warm 
 completes (state SUCCESS) and only then the worker exits with code 0. By default there is no time limit
 on that wait (`worker_soft_shutdown_timeout` = 0 only matters for cold shutdown).
 """
+
 import os
 import signal
 import time
@@ -31,6 +32,8 @@ def report(key: str) -> str:
     r.set(key, "started")
     time.sleep(2)  # still running when SIGTERM arrives
     return "report done"
+
+
 # --8<-- [end:example]
 
 
@@ -55,5 +58,7 @@ if __name__ == "__main__":
     assert value == "report done" and result.state == "SUCCESS", result.state
     assert exit_code == 0, exit_code
     assert exited_after >= 1.0, f"worker exited after {exited_after:.2f} s: it did not wait"
-    print(f"OBSERVED: SIGTERM mid-task: task finished ({result.state}), worker exited with code "
-          f"{exit_code} {exited_after:.2f} s after the signal")
+    print(
+        f"OBSERVED: SIGTERM mid-task: task finished ({result.state}), worker exited with code "
+        f"{exit_code} {exited_after:.2f} s after the signal"
+    )

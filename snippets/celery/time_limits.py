@@ -5,6 +5,7 @@ Proves: `soft_time_limit=1` raises SoftTimeLimitExceeded inside a 10 s task afte
 the child). Under `--pool threads` the same hard limit is not enforced: the task runs to the end.
 No limit applies by default (task_time_limit / task_soft_time_limit are None).
 """
+
 import os
 import time
 
@@ -42,6 +43,8 @@ def stubborn(seconds: float, key: str) -> str:
     r.set(key, time.time())  # when it started
     time.sleep(seconds)  # the pool process is killed when the hard limit expires
     return "finished"
+
+
 # --8<-- [end:example]
 
 
@@ -68,6 +71,8 @@ if __name__ == "__main__":
     finally:
         r.delete(key)
     assert threaded == "finished", threaded
-    print(f"OBSERVED: prefork: soft limit interrupted the task after {soft_s:.2f} s, hard limit "
-          f"-> TimeLimitExceeded {hard_s:.2f} s after start (10 s task); threads pool: 2 s task "
-          f"with time_limit=1 returned '{threaded}' (not enforced)")
+    print(
+        f"OBSERVED: prefork: soft limit interrupted the task after {soft_s:.2f} s, hard limit "
+        f"-> TimeLimitExceeded {hard_s:.2f} s after start (10 s task); threads pool: 2 s task "
+        f"with time_limit=1 returned '{threaded}' (not enforced)"
+    )

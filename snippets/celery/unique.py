@@ -4,6 +4,7 @@ Proves: sending the same task twice with the same custom `task_id` does not stop
 both run. A lock you write yourself (Redis SET NX with an expiry) is the usual pattern; it makes the
 second copy skip the work while the first holds the lock.
 """
+
 import os
 import time
 
@@ -42,6 +43,8 @@ def rebuild_locked(key: str, lock: str) -> str:
         return "ran"
     finally:
         r.delete(lock)
+
+
 # --8<-- [end:example]
 
 
@@ -66,5 +69,7 @@ if __name__ == "__main__":
         r.delete(plain_key, locked_key, lock)
     assert plain_runs == 2, f"same task_id ran {plain_runs}x"
     assert outcomes == ["ran", "skipped"] and locked_runs == 1, (outcomes, locked_runs)
-    print(f"OBSERVED: two sends with the same task_id ran {plain_runs}x (no de-duplication); "
-          f"with a hand-written Redis lock: {', '.join(outcomes)}")
+    print(
+        f"OBSERVED: two sends with the same task_id ran {plain_runs}x (no de-duplication); "
+        f"with a hand-written Redis lock: {', '.join(outcomes)}"
+    )

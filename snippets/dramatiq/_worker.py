@@ -15,9 +15,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Mapping, Optional, Sequence
 
 READY_LINE = "Worker process is ready for action."
 HERE = Path(__file__).resolve().parent
@@ -121,7 +121,7 @@ def start_worker(
     queues: Sequence[str],
     processes: int = 1,
     threads: int = 1,
-    env: Optional[Mapping[str, str]] = None,
+    env: Mapping[str, str] | None = None,
     extra_args: Sequence[str] = (),
     ready_timeout: float = 30.0,
     grace: float = 5.0,
@@ -131,11 +131,27 @@ def start_worker(
     ``env`` adds variables to the current environment, e.g. ``{"dramatiq_worker_timeout": "100"}``
     (how often, in ms, idle consumers poll; Dramatiq's default is 1000).
     """
-    cmd = [sys.executable, "-m", "dramatiq", module, "--processes", str(processes),
-           "--threads", str(threads), "--queues", *queues, *extra_args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "dramatiq",
+        module,
+        "--processes",
+        str(processes),
+        "--threads",
+        str(threads),
+        "--queues",
+        *queues,
+        *extra_args,
+    ]
     proc = subprocess.Popen(
-        cmd, cwd=HERE, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+        cmd,
+        cwd=HERE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
     )
     worker = WorkerProcess(proc)
     try:

@@ -9,7 +9,6 @@ The AsyncIO middleware is not in the default middleware list: add it yourself.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import threading
@@ -48,8 +47,15 @@ dramatiq.set_broker(broker)
 async def fetch(n: int) -> dict:
     start = time.time()
     await asyncio.sleep(1)  # any awaitable: aiohttp, asyncpg, ...
-    return {"n": n, "loop_thread": threading.current_thread().name,
-            "loop_running": asyncio.get_running_loop().is_running(), "start": start, "end": time.time()}
+    return {
+        "n": n,
+        "loop_thread": threading.current_thread().name,
+        "loop_running": asyncio.get_running_loop().is_running(),
+        "start": start,
+        "end": time.time(),
+    }
+
+
 # --8<-- [end:example]
 
 
@@ -78,5 +84,7 @@ if __name__ == "__main__":
     assert len(loop_threads) == 1, f"all coroutines should share one loop thread: {loop_threads}"
     overlap = min(o["end"] for o in out) - max(o["start"] for o in out)
     assert overlap > 0, f"the coroutines did not overlap ({overlap:.2f} s)"
-    print(f"OBSERVED: 3 async def actors awaited on event-loop thread {loop_threads.pop()!r}, "
-          f"overlapping {overlap:.2f} s; results returned via get_result")
+    print(
+        f"OBSERVED: 3 async def actors awaited on event-loop thread {loop_threads.pop()!r}, "
+        f"overlapping {overlap:.2f} s; results returned via get_result"
+    )

@@ -64,6 +64,8 @@ def send_both() -> None:
     options = {"on_success": charged, "on_failure": charge_failed, "on_retry_exhausted": "given_up"}
     charge.send_with_options(args=(5,), **options)
     charge.send_with_options(args=(-1,), **options)
+
+
 # --8<-- [end:example]
 
 
@@ -95,5 +97,7 @@ if __name__ == "__main__":
     assert failure[1] == [-1] and failure[2] == {"type": "ValueError", "message": "negative amount"}, failure
     exhausted = next(e for e in log if e[0] == "exhausted")
     assert exhausted[2] == {"retries": 1, "max_retries": 1}, exhausted
-    print(f"OBSERVED: on_success got result 500; on_failure fired 2x (each failed attempt) with "
-          f"{failure[2]}; on_retry_exhausted fired once with {exhausted[2]}")
+    print(
+        f"OBSERVED: on_success got result 500; on_failure fired 2x (each failed attempt) with "
+        f"{failure[2]}; on_retry_exhausted fired once with {exhausted[2]}"
+    )

@@ -57,6 +57,8 @@ def send_email(to: str) -> None:
 
 def cancel(message: dramatiq.Message) -> None:
     store.sadd(CANCELLED, message.message_id)
+
+
 # --8<-- [end:example]
 
 
@@ -89,5 +91,7 @@ if __name__ == "__main__":
         cleanup()
 
     assert ran == ["keep@example.com"], ran
-    print("OBSERVED: no cancel/revoke/abort on Message, Actor or broker; with a SkipMessage middleware "
-          f"the cancelled queued task was skipped, the other ran: {ran}")
+    print(
+        "OBSERVED: no cancel/revoke/abort on Message, Actor or broker; with a SkipMessage middleware "
+        f"the cancelled queued task was skipped, the other ran: {ran}"
+    )

@@ -87,5 +87,7 @@ if __name__ == "__main__":
     assert list(steps) == ["<html>example.org</html>", 24, "chars=24"], steps
     assert final == "chars=24", final
     assert solo == "solo7", solo
-    print(f"OBSERVED: pipeline fetch | count_chars | label -> step results {list(steps)}; "
-          f"with pipe_ignore=True the next step ran without the previous result -> {solo!r}")
+    print(
+        f"OBSERVED: pipeline fetch | count_chars | label -> step results {list(steps)}; "
+        f"with pipe_ignore=True the next step ran without the previous result -> {solo!r}"
+    )

@@ -43,8 +43,10 @@ RUNS = f"{NS}:concurrency:runs"
 def slow(n: int) -> None:
     start = time.time()
     time.sleep(1)  # stands in for I/O; threads release the GIL while waiting
-    store.rpush(RUNS, json.dumps({"n": n, "pid": os.getpid(), "thread": threading.get_ident(),
-                                  "start": start, "end": time.time()}))
+    store.rpush(
+        RUNS,
+        json.dumps({"n": n, "pid": os.getpid(), "thread": threading.get_ident(), "start": start, "end": time.time()}),
+    )
 
 
 # Start the worker with 2 processes x 2 threads:
@@ -89,5 +91,7 @@ if __name__ == "__main__":
     assert len(threads) == 4, f"expected 4 distinct (process, thread) pairs, saw {threads}"
     assert peak == 4, f"expected 4 tasks at once, peak was {peak}"
     assert span < 4.0, f"8 x 1 s tasks took {span:.2f} s: not concurrent"
-    print(f"OBSERVED: 8 x 1 s tasks finished in {span:.2f} s, up to {peak} at once, "
-          f"in {len(pids)} processes x 2 threads ({len(threads)} threads in all)")
+    print(
+        f"OBSERVED: 8 x 1 s tasks finished in {span:.2f} s, up to {peak} at once, "
+        f"in {len(pids)} processes x 2 threads ({len(threads)} threads in all)"
+    )

@@ -109,5 +109,7 @@ if __name__ == "__main__":
     assert failed.options.get("retries") == 1, failed.options  # the stored copy counts the retries made
     assert "ValueError: cannot parse data.csv" in failed.options.get("traceback", ""), failed.options
     assert ok == ["data.csv"], ok
-    print(f"OBSERVED: {type(broker).__name__}: after {tries_before_fix} failed attempts the message was in {QUEUE}.XQ with its "
-          f"traceback; re-enqueued by hand it succeeded; dead letters kept {dead_ttl // 86_400_000} days")
+    print(
+        f"OBSERVED: {type(broker).__name__}: after {tries_before_fix} failed attempts the message was in {QUEUE}.XQ with its "
+        f"traceback; re-enqueued by hand it succeeded; dead letters kept {dead_ttl // 86_400_000} days"
+    )

@@ -47,6 +47,8 @@ def schedule() -> float:
     remind.send_with_options(args=("later",), delay=1500)  # ms; a timedelta works too
     remind.send("now")
     return sent
+
+
 # --8<-- [end:example]
 
 
@@ -75,5 +77,7 @@ if __name__ == "__main__":
     assert runs["now"] < 1.0, f"undelayed task took {runs['now']:.2f} s"
     assert 1.5 <= runs["later"] <= 4.0, f"delay=1500 ms task ran after {runs['later']:.2f} s"
     assert 1.0 <= runs["td"] <= 3.5, f"delay=timedelta(seconds=1) task ran after {runs['td']:.2f} s"
-    print(f"OBSERVED: delay=1500 ms task ran {runs['later']:.2f} s after send, delay=timedelta(1 s) after "
-          f"{runs['td']:.2f} s, undelayed one after {runs['now']:.2f} s")
+    print(
+        f"OBSERVED: delay=1500 ms task ran {runs['later']:.2f} s after send, delay=timedelta(1 s) after "
+        f"{runs['td']:.2f} s, undelayed one after {runs['now']:.2f} s"
+    )

@@ -80,6 +80,8 @@ def fan_out_and_in() -> group:
     g = group(children)
     g.add_completion_callback(total.message([c.asdict() for c in children]))
     return g.run()
+
+
 # --8<-- [end:example]
 
 
@@ -113,5 +115,7 @@ if __name__ == "__main__":
     called_at, value = float(calls[0][0]), int(calls[0][1])
     assert value == 30, value
     assert called_at >= all_done - 0.2, "callback ran before the group finished"
-    print(f"OBSERVED: group of 4 ran in parallel ({all_done - t0:.2f} s for 4 x 0.5 s), results {squares}; "
-          f"completion callback ran once, after the group, and summed the results from the backend: {value}")
+    print(
+        f"OBSERVED: group of 4 ran in parallel ({all_done - t0:.2f} s for 4 x 0.5 s), results {squares}; "
+        f"completion callback ran once, after the group, and summed the results from the backend: {value}"
+    )

@@ -57,6 +57,8 @@ def counts(queue: str) -> dict[str, int]:
         "dead": r.zcard(f"{ns}:{queue}.XQ"),
         "running": sum(r.scard(k) for k in r.scan_iter(f"{ns}:__acks__.*.{queue}")),
     }
+
+
 # --8<-- [end:example]
 
 
@@ -81,8 +83,11 @@ if __name__ == "__main__":
     try:
         job.send("bad")
         with start_worker("inspection", queues=[QUEUE]):  # runs "bad" -> dead letter, then stops
-            after_fail = wait_counts({"queued": 0, "delayed": 0, "dead": 1} if rabbit
-                                     else {"queued": 0, "delayed": 0, "dead": 1, "running": 0})
+            after_fail = wait_counts(
+                {"queued": 0, "delayed": 0, "dead": 1}
+                if rabbit
+                else {"queued": 0, "delayed": 0, "dead": 1, "running": 0}
+            )
         for kind in ("slow", "ok", "ok"):
             job.send(kind)
         job.send_with_options(args=("ok",), delay=60_000)

@@ -13,7 +13,11 @@ dist = distribution("dramatiq")
 meta = dist.metadata
 requires_python = meta["Requires-Python"]
 versions = sorted(
-    (c.rsplit(" :: ", 1)[1] for c in meta.get_all("Classifier") if c.startswith("Programming Language :: Python :: 3.")),
+    (
+        c.rsplit(" :: ", 1)[1]
+        for c in meta.get_all("Classifier")
+        if c.startswith("Programming Language :: Python :: 3.")
+    ),
     key=lambda v: tuple(map(int, v.split("."))),
 )
 licence = [c for c in meta.get_all("Classifier") if c.startswith("License ::")]
@@ -26,5 +30,7 @@ if __name__ == "__main__":
     assert versions == ["3.10", "3.11", "3.12", "3.13", "3.14"], versions
     assert licence == ["License :: OSI Approved :: GNU Lesser General Public License v3 or later (LGPLv3+)"], licence
     assert sorted(licence_files) == ["COPYING", "COPYING.LESSER"], licence_files
-    print(f"OBSERVED: dramatiq {dist.version}: Requires-Python {requires_python}, classifiers for Python "
-          f"{', '.join(versions)}; licence {licence[0].split(' :: ')[-1]} (files {', '.join(licence_files)})")
+    print(
+        f"OBSERVED: dramatiq {dist.version}: Requires-Python {requires_python}, classifiers for Python "
+        f"{', '.join(versions)}; licence {licence[0].split(' :: ')[-1]} (files {', '.join(licence_files)})"
+    )

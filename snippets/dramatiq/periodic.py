@@ -79,5 +79,7 @@ if __name__ == "__main__":
     assert len(runs) >= 3, runs
     gaps = [b - a for a, b in zip(runs, runs[1:])][:2]
     assert all(0.45 <= g <= 1.6 for g in gaps), f"gaps {gaps}"
-    print(f"OBSERVED: no scheduler module in dramatiq {dramatiq.__version__}; self-re-enqueueing actor ran "
-          f"{len(runs)} times, gaps {', '.join(f'{g:.2f} s' for g in gaps)} (interval 0.5 s)")
+    print(
+        f"OBSERVED: no scheduler module in dramatiq {dramatiq.__version__}; self-re-enqueueing actor ran "
+        f"{len(runs)} times, gaps {', '.join(f'{g:.2f} s' for g in gaps)} (interval 0.5 s)"
+    )

@@ -51,6 +51,8 @@ def enqueue_backlog() -> None:
         bulk.send(n)
     # broker_priority: RabbitMQ message priority (higher number = more urgent); Redis ignores it.
     urgent.send_with_options(broker_priority=9)
+
+
 # --8<-- [end:example]
 
 
@@ -81,4 +83,6 @@ if __name__ == "__main__":
         assert position == 1, f"RabbitMQ priority queue should run URGENT first: {order}"
     else:
         assert position > 1, f"Redis has no broker-side priority, URGENT cannot run first: {order}"
-    print(f"OBSERVED: {type(broker).__name__}: urgent task queued last ran at position {position} of 7: {' '.join(order)}")
+    print(
+        f"OBSERVED: {type(broker).__name__}: urgent task queued last ran at position {position} of 7: {' '.join(order)}"
+    )

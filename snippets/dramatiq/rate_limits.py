@@ -46,6 +46,8 @@ limiter = WindowRateLimiter(RateLimitBackend(url=REDIS_URL), f"{NS}:call-api", l
 def call_api(n: int) -> None:
     with limiter.acquire():  # raises RateLimitExceeded when 2 calls already ran this second
         store.rpush(RUNS, time.time())
+
+
 # --8<-- [end:example]
 
 
@@ -75,5 +77,7 @@ if __name__ == "__main__":
     assert max(per_second.values()) <= 2, f"more than 2 runs in one second: {per_second}"
     span = runs[-1] - runs[0]
     assert span >= 1.0, f"6 runs at 2/s cannot fit in {span:.2f} s"
-    print(f"OBSERVED: 6 tasks, limit 2/s: runs per second {sorted(per_second.values(), reverse=True)}, "
-          f"spread over {span:.2f} s")
+    print(
+        f"OBSERVED: 6 tasks, limit 2/s: runs per second {sorted(per_second.values(), reverse=True)}, "
+        f"spread over {span:.2f} s"
+    )

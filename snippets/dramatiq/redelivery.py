@@ -34,8 +34,11 @@ else:
     # Redis: the demo's last worker sets DEMO_FAST_REDELIVERY=1 to shorten the two settings that
     # decide how soon a dead worker's messages are requeued; without it the defaults apply.
     fast = os.environ.get("DEMO_FAST_REDELIVERY") == "1"
-    broker = RedisBroker(url=BROKER_URL, namespace=f"dramatiq-{NS}",
-                         **({"heartbeat_timeout": 1_000, "maintenance_chance": 1_000_000} if fast else {}))
+    broker = RedisBroker(
+        url=BROKER_URL,
+        namespace=f"dramatiq-{NS}",
+        **({"heartbeat_timeout": 1_000, "maintenance_chance": 1_000_000} if fast else {}),
+    )
 dramatiq.set_broker(broker)
 
 
@@ -44,6 +47,8 @@ def long_task() -> None:
     store.rpush(STARTS, os.getpid())
     time.sleep(2)
     store.rpush(DONE, os.getpid())
+
+
 # --8<-- [end:example]
 
 
@@ -82,8 +87,10 @@ if __name__ == "__main__":
                 rerun_after = time.monotonic() - t0
                 done = wait_for(DONE, 1, 10)
             assert starts == 2 and done == 1, f"starts={starts} done={done}"
-            print(f"OBSERVED: RabbitMQ: after kill -9 mid-task the message was ready again at once (ready={ready}); "
-                  f"a fresh default worker re-ran it {rerun_after:.1f} s after it was ready and completed it")
+            print(
+                f"OBSERVED: RabbitMQ: after kill -9 mid-task the message was ready again at once (ready={ready}); "
+                f"a fresh default worker re-ran it {rerun_after:.1f} s after it was ready and completed it"
+            )
         else:
             assert broker.heartbeat_timeout == 60_000 and broker.maintenance_chance == 1_000, "defaults changed?"
             dead_acks = [k for k in broker.client.scan_iter(f"{broker.namespace}:__acks__.*.{QUEUE}")]
@@ -98,9 +105,11 @@ if __name__ == "__main__":
                 rerun_after = time.monotonic() - t0
                 done = wait_for(DONE, 1, 10)
             assert starts == 2 and done == 1, f"starts={starts} done={done}"
-            print("OBSERVED: Redis: after kill -9 mid-task the message stayed unacked in the dead worker's ack set; "
-                  "a default worker (heartbeat_timeout=60000 ms, maintenance_chance=1000/1e6) did not re-run it "
-                  f"in 3 s; with heartbeat_timeout=1000, maintenance every command it re-ran after {rerun_after:.1f} s "
-                  "and completed")
+            print(
+                "OBSERVED: Redis: after kill -9 mid-task the message stayed unacked in the dead worker's ack set; "
+                "a default worker (heartbeat_timeout=60000 ms, maintenance_chance=1000/1e6) did not re-run it "
+                f"in 3 s; with heartbeat_timeout=1000, maintenance every command it re-ran after {rerun_after:.1f} s "
+                "and completed"
+            )
     finally:
         cleanup()

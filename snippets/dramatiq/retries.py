@@ -36,6 +36,7 @@ dramatiq.set_broker(broker)
 store = redis.Redis.from_url(REDIS_URL)  # where the task writes down each attempt
 ATTEMPTS = f"{NS}:retries:attempts"
 
+
 # --8<-- [start:example]
 # No retry code in the task: the default Retries middleware re-enqueues it with a delay.
 # Shortened for the demo: 3 retries, first delay 200-400 ms (the default is 15-30 s).
@@ -65,7 +66,7 @@ if __name__ == "__main__":
     assert retries.min_backoff == 15_000, retries.min_backoff
     assert retries.max_backoff == 7 * 24 * 3600 * 1000, retries.max_backoff
     first = [compute_backoff(0, factor=retries.min_backoff, max_backoff=retries.max_backoff)[1] for _ in range(200)]
-    assert 15_000 <= min(first) and max(first) <= 30_000, (min(first), max(first))
+    assert min(first) >= 15_000 and max(first) <= 30_000, (min(first), max(first))
 
     cleanup()
     try:

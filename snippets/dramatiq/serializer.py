@@ -91,5 +91,7 @@ if __name__ == "__main__":
     assert decoded["actor_name"] == "greet" and decoded["args"] == ["Ada", ["x", "y"]], decoded
     assert done == [b"hello Ada ['x', 'y']"], done
     assert pickled[:1] == b"\x80", pickled[:10]
-    print(f"OBSERVED: raw message in {type(broker).__name__} is JSON: {raw[:110].decode()}...; "
-          f"worker ran it; with PickleEncoder the bytes start {pickled[:2]!r}")
+    print(
+        f"OBSERVED: raw message in {type(broker).__name__} is JSON: {raw[:110].decode()}...; "
+        f"worker ran it; with PickleEncoder the bytes start {pickled[:2]!r}"
+    )

@@ -87,5 +87,7 @@ if __name__ == "__main__":
     assert log == ["start 1", "done 1"], f"the running task should finish, the other not start: {log}"
     assert back_in_queue == 1, f"the prefetched message should be back in the queue, found {back_in_queue}"
     assert code == 0, f"worker exit code {code}"
-    print(f"OBSERVED: SIGTERM 0.5 s into a 3 s task: task finished ({log}), worker exited (code {code}) "
-          f"after {exited_after:.1f} s, prefetched message returned to the queue; default grace {grace_ms} ms")
+    print(
+        f"OBSERVED: SIGTERM 0.5 s into a 3 s task: task finished ({log}), worker exited (code {code}) "
+        f"after {exited_after:.1f} s, prefetched message returned to the queue; default grace {grace_ms} ms"
+    )

@@ -83,5 +83,7 @@ if __name__ == "__main__":
     took = float(log[0].split()[-1])
     assert 0.9 <= took <= 3.5, f"interrupted after {took:.2f} s, expected ~1-2 s"
     assert dead == 1, f"expected the failed message in the dead-letter queue, found {dead}"
-    print(f"OBSERVED: time_limit=1000 ms task interrupted by TimeLimitExceeded after {took:.2f} s "
-          f"(of 6 s); message dead-lettered; default time_limit={default_limit} ms (10 min)")
+    print(
+        f"OBSERVED: time_limit=1000 ms task interrupted by TimeLimitExceeded after {took:.2f} s "
+        f"(of 6 s); message dead-lettered; default time_limit={default_limit} ms (10 min)"
+    )

@@ -50,6 +50,8 @@ def rebuild_report(customer: int) -> None:
         start = time.time()
         time.sleep(1)
         store.rpush(LOG, json.dumps({"start": start, "end": time.time()}))
+
+
 # --8<-- [end:example]
 
 
@@ -90,5 +92,7 @@ if __name__ == "__main__":
     assert ran and skipped, f"expected the lock to turn some duplicates away: {log}"
     for (_, end), (start, _) in zip(ran, ran[1:]):
         assert start >= end, "two holders of the lock overlapped"
-    print(f"OBSERVED: 3 identical sends -> 3 queued messages (no dedup); with ConcurrentRateLimiter(limit=1) "
-          f"{len(ran)} ran, {len(skipped)} skipped, no overlap")
+    print(
+        f"OBSERVED: 3 identical sends -> 3 queued messages (no dedup); with ConcurrentRateLimiter(limit=1) "
+        f"{len(ran)} ran, {len(skipped)} skipped, no overlap"
+    )

@@ -41,6 +41,8 @@ def fetch_task(n: int) -> int:
 
 async def caller() -> int:
     return await aget_result(fetch_task(21), timeout=10)  # await the result without blocking the loop
+
+
 # --8<-- [end:example]
 
 
@@ -53,7 +55,9 @@ if __name__ == "__main__":
         with start_worker("asyncio_tasks"):
             value = asyncio.run(app.caller())
         assert value == 42, value
-        print(f"OBSERVED: @huey.task() on async def -> ConfigurationError({app.ASYNC_REJECTED!r}); "
-              f"asyncio.run() wrapper task returned {value}, awaited with aget_result()")
+        print(
+            f"OBSERVED: @huey.task() on async def -> ConfigurationError({app.ASYNC_REJECTED!r}); "
+            f"asyncio.run() wrapper task returned {value}, awaited with aget_result()"
+        )
     finally:
         purge(huey)

@@ -37,6 +37,8 @@ def cancel_queued() -> None:
     unwanted = report("unwanted")
     unwanted.revoke()  # before any consumer picked it up
     report("wanted")
+
+
 # --8<-- [end:example]
 
 
@@ -61,7 +63,9 @@ if __name__ == "__main__":
         assert "unwanted" not in started and revoked == ["unwanted"], (started, revoked)
         assert "wanted" in finished, finished
         assert value == "running" and "running" in finished, "revoking a running task does not stop it"
-        print(f"OBSERVED: revoked queued task skipped (SIGNAL_REVOKED, never started); ran {started}; "
-              f"task revoked mid-run still finished -> {value!r}")
+        print(
+            f"OBSERVED: revoked queued task skipped (SIGNAL_REVOKED, never started); ran {started}; "
+            f"task revoked mid-run still finished -> {value!r}"
+        )
     finally:
         purge(huey)

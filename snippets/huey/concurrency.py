@@ -64,6 +64,7 @@ if __name__ == "__main__":
 
         try:
             import gevent  # noqa: F401
+
             greenlet = "gevent installed"
         except ImportError:
             try:
@@ -71,7 +72,9 @@ if __name__ == "__main__":
                 raise AssertionError("greenlet workers should need gevent")
             except ImportError as exc:
                 greenlet = f"greenlet without gevent: ImportError({exc})"
-        print(f"OBSERVED: default -w 1 -k thread; -k thread -w 3: 3 tasks overlapped {overlap(threads):.2f} s in "
-              f"1 process; -k process -w 3: overlapped {overlap(procs):.2f} s in 3 PIDs; {greenlet}")
+        print(
+            f"OBSERVED: default -w 1 -k thread; -k thread -w 3: 3 tasks overlapped {overlap(threads):.2f} s in "
+            f"1 process; -k process -w 3: overlapped {overlap(procs):.2f} s in 3 PIDs; {greenlet}"
+        )
     finally:
         purge(huey)

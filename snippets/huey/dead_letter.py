@@ -19,8 +19,12 @@ from huey.exceptions import TaskException
 NS = os.environ.get("WQ_NAMESPACE", "demo")
 # clean_name=False: keep the namespace's dashes, so every Redis key carries it verbatim.
 # store_intermediate_errors=False: get() waits for the final outcome, not the first failed attempt.
-huey = RedisHuey(f"{NS}-failed", url=os.environ.get("BROKER_URL", "redis://127.0.0.1:6379/0"), clean_name=False,
-                 store_intermediate_errors=False)
+huey = RedisHuey(
+    f"{NS}-failed",
+    url=os.environ.get("BROKER_URL", "redis://127.0.0.1:6379/0"),
+    clean_name=False,
+    store_intermediate_errors=False,
+)
 ATTEMPTS = f"{huey.name}:attempts"
 
 
@@ -41,6 +45,8 @@ def fail_then_requeue() -> tuple[dict, str]:
         error = exc.metadata  # {'error': ..., 'traceback': ..., 'retries': 0, 'task_id': ...}
     again = result.reschedule()  # manual requeue: same function and arguments, new task id
     return error, again.get(blocking=True, timeout=10)
+
+
 # --8<-- [end:example]
 
 
@@ -70,7 +76,9 @@ if __name__ == "__main__":
         assert "Traceback" in record["traceback"], record["traceback"][:80]
         assert not huey.storage.conn.hexists(huey.storage.result_key, first.id), "the error record is read-once"
         assert "ConnectionError" in error["error"] and value == "order 7 charged on attempt 3", (error, value)
-        print(f"OBSERVED: retries=1 -> 2 failed attempts, message dropped (queue {pending}, schedule {scheduled}); "
-              f"Error record in results hash ({record['error']}), deleted on read; reschedule() -> {value!r}")
+        print(
+            f"OBSERVED: retries=1 -> 2 failed attempts, message dropped (queue {pending}, schedule {scheduled}); "
+            f"Error record in results hash ({record['error']}), deleted on read; reschedule() -> {value!r}"
+        )
     finally:
         purge(huey)

@@ -28,8 +28,10 @@ def remind() -> float:
 
 def send() -> tuple:
     in_two = remind.schedule(delay=2)
-    at_eta = remind.schedule(eta=datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=3))
+    at_eta = remind.schedule(eta=datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=3))
     return in_two, at_eta
+
+
 # --8<-- [end:example]
 
 
@@ -48,7 +50,9 @@ if __name__ == "__main__":
         assert waiting == 2, f"both should wait in the schedule, saw {waiting}"
         assert 1.8 <= delay <= 4.0, f"delay=2 ran after {delay:.2f} s"
         assert 2.5 <= eta <= 5.0, f"eta +3 s ran after {eta:.2f} s"
-        print(f"OBSERVED: schedule(delay=2) ran after {delay:.2f} s, schedule(eta=now+3 s) after {eta:.2f} s; "
-              f"{waiting} tasks in the schedule while waiting")
+        print(
+            f"OBSERVED: schedule(delay=2) ran after {delay:.2f} s, schedule(eta=now+3 s) after {eta:.2f} s; "
+            f"{waiting} tasks in the schedule while waiting"
+        )
     finally:
         purge(huey)

@@ -30,6 +30,8 @@ def total(values: list[int]) -> tuple[list[int], int]:
 def run():
     chord = group([square.s(n) for n in range(1, 5)]).then(total)
     return huey.enqueue(chord)  # ChordResult: .results (members), .get() (callback)
+
+
 # --8<-- [end:example]
 
 
@@ -44,7 +46,9 @@ if __name__ == "__main__":
             mapped = app.square.map(range(5)).get(blocking=True, timeout=15)
         assert values == [1, 4, 9, 16] and joined == 30, (values, joined)
         assert mapped == [0, 1, 4, 9, 16], mapped
-        print(f"OBSERVED: group([square(1..4)]).then(total) -> callback got {values}, returned {joined}; "
-              f"square.map(range(5)) -> {mapped}")
+        print(
+            f"OBSERVED: group([square(1..4)]).then(total) -> callback got {values}, returned {joined}; "
+            f"square.map(range(5)) -> {mapped}"
+        )
     finally:
         purge(huey)

@@ -34,6 +34,8 @@ def snapshot() -> dict:
         "results": huey.result_count(),
         "failed": [k for k, v in huey.all_results().items() if isinstance(huey.serializer.deserialize(v), Error)],
     }
+
+
 # --8<-- [end:example]
 
 
@@ -53,13 +55,17 @@ if __name__ == "__main__":
         for name in ("a.png", "b.png", "c.png"):  # no consumer now: these stay queued
             app.resize(name)
         huey.put_result("done-task", "ok")  # stand-ins for what a consumer would store
-        huey.put_result("failed-task", Error({"error": "boom", "retries": 0, "traceback": "", "task_id": "failed-task"}))
+        huey.put_result(
+            "failed-task", Error({"error": "boom", "retries": 0, "traceback": "", "task_id": "failed-task"})
+        )
         snap = app.snapshot()  # the registry that knows "inspection.resize"
         assert snap["pending"] == 3 and snap["pending_args"] == [("a.png",), ("b.png",), ("c.png",)], snap
         assert snap["scheduled"] == 1 and len(snap["scheduled_eta"]) == 1, snap
         assert snap["results"] == 2 and snap["failed"] == ["failed-task"], snap
         assert not hasattr(huey, "running"), "no running-task API"
-        print(f"OBSERVED: pending {snap['pending']} {snap['pending_args']}, scheduled {snap['scheduled']}, "
-              f"results {snap['results']} (failed: {snap['failed']}); no API for running tasks")
+        print(
+            f"OBSERVED: pending {snap['pending']} {snap['pending_args']}, scheduled {snap['scheduled']}, "
+            f"results {snap['results']} (failed: {snap['failed']}); no API for running tasks"
+        )
     finally:
         purge(huey)

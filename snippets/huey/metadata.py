@@ -29,6 +29,8 @@ if __name__ == "__main__":
     # the MIT licence's grant and warranty clauses
     assert "Permission is hereby granted, free of charge, to any person obtaining a copy" in licence_text
     assert 'THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND' in licence_text
-    print(f"OBSERVED: huey {dist.version}: no Requires-Python, classifiers {pythons[0].rsplit(' :: ', 1)[1]} only; "
-          f"LICENSE is the MIT text (Copyright (c) 2017 Charles Leifer); runs here on Python "
-          f"{sys.version_info.major}.{sys.version_info.minor}")
+    print(
+        f"OBSERVED: huey {dist.version}: no Requires-Python, classifiers {pythons[0].rsplit(' :: ', 1)[1]} only; "
+        f"LICENSE is the MIT text (Copyright (c) 2017 Charles Leifer); runs here on Python "
+        f"{sys.version_info.major}.{sys.version_info.minor}"
+    )

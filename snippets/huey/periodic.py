@@ -41,6 +41,8 @@ def every_check(now: datetime.datetime) -> bool:
 @huey.periodic_task(every_check)
 def heartbeat() -> None:
     huey.storage.conn.rpush(RUNS, time.time())
+
+
 # --8<-- [end:example]
 
 
@@ -65,7 +67,9 @@ if __name__ == "__main__":
         assert disabled == 0, f"-n should disable periodic tasks, saw {disabled} runs"
         assert len(runs) >= 3, f"expected >= 3 runs, got {len(runs)}"
         assert all(0.5 <= g <= 2.5 for g in gaps[:2]), f"runs should be ~1 s apart: {gaps}"
-        print(f"OBSERVED: default periodic check every {DEFAULT_CHECK_SECONDS} s; demo check every 1 s -> "
-              f"{len(runs)} runs, gaps {', '.join(f'{g:.2f}' for g in gaps[:2])} s; with -n: {disabled} runs")
+        print(
+            f"OBSERVED: default periodic check every {DEFAULT_CHECK_SECONDS} s; demo check every 1 s -> "
+            f"{len(runs)} runs, gaps {', '.join(f'{g:.2f}' for g in gaps[:2])} s; with -n: {disabled} runs"
+        )
     finally:
         purge(huey)

@@ -48,6 +48,8 @@ def run():
     # 10 / 0 fails: the error handler runs, later steps never do
     broken = divide.s(10, 0).error(on_failure).then(add, 1)
     return results, huey.enqueue(broken)
+
+
 # --8<-- [end:example]
 
 
@@ -74,7 +76,9 @@ if __name__ == "__main__":
         assert "ZeroDivisionError" in error, error
         assert log == ["failure: ZeroDivisionError('division by zero')", "success: 10"], log
         assert huey.pending_count() == 0 and huey.scheduled_count() == 0
-        print(f"OBSERVED: add(1,2).then(add,3).then(add,4) -> {values}; success callback got 10; "
-              f"divide(10,0).error(handler) -> handler got ZeroDivisionError, next step skipped")
+        print(
+            f"OBSERVED: add(1,2).then(add,3).then(add,4) -> {values}; success callback got 10; "
+            f"divide(10,0).error(handler) -> handler got ZeroDivisionError, next step skipped"
+        )
     finally:
         purge(huey)

@@ -36,6 +36,8 @@ def send() -> None:
         work(f"low-{i}", priority=1)  # per call
     urgent("high-0")
     work("high-1", priority=10)
+
+
 # --8<-- [end:example]
 
 
@@ -65,7 +67,9 @@ if __name__ == "__main__":
                 time.sleep(0.1)
         order = [x.decode() for x in huey.storage.conn.lrange(ORDER, 0, -1)]
         assert order == ["high-0", "high-1", "low-0", "low-1", "low-2"], order
-        print(f"OBSERVED: PriorityRedisHuey, 1 worker: order {order}; RedisHuey with priority= -> "
-              f"NotImplementedError({plain_error!r})")
+        print(
+            f"OBSERVED: PriorityRedisHuey, 1 worker: order {order}; RedisHuey with priority= -> "
+            f"NotImplementedError({plain_error!r})"
+        )
     finally:
         purge(huey), purge(plain)

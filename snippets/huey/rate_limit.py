@@ -30,6 +30,8 @@ partner_api = huey.rate_limit("partner-api", limit=2, per=2)  # at most 2 calls 
 def call_partner(i: int) -> None:
     window = huey.get(partner_api._window_key, peek=True)  # the window the limiter just counted in
     huey.storage.conn.rpush(RUNS, f"{time.time()} {window}")
+
+
 # --8<-- [end:example]
 
 
@@ -53,7 +55,9 @@ if __name__ == "__main__":
         assert max(per_window.values()) <= 2, f"more than 2 runs in a window: {dict(per_window)}"
         assert len(per_window) >= 3, f"5 runs at 2 per window need 3 windows: {dict(per_window)}"
         spread = max(runs) - min(runs)
-        print(f"OBSERVED: 5 calls, limit=2 per 2 s: runs per window {sorted(per_window.values(), reverse=True)}, "
-              f"spread over {spread:.2f} s; over-limit calls rescheduled to the next window")
+        print(
+            f"OBSERVED: 5 calls, limit=2 per 2 s: runs per window {sorted(per_window.values(), reverse=True)}, "
+            f"spread over {spread:.2f} s; over-limit calls rescheduled to the next window"
+        )
     finally:
         purge(huey)

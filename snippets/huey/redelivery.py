@@ -27,6 +27,8 @@ def import_file(name: str) -> str:
     if attempt == 1:
         time.sleep(60)  # the first attempt is still running when the consumer dies
     return f"{name} imported on attempt {attempt}"
+
+
 # --8<-- [end:example]
 
 
@@ -55,7 +57,9 @@ if __name__ == "__main__":
         assert mid_thread == 0 and mid_process == 0, "the message leaves Redis as soon as a worker takes it"
         assert runs == {"thread.csv": 1, "process.csv": 1}, f"expected one run each, got {runs}"
         assert huey.pending_count() == 0 and huey.scheduled_count() == 0, "nothing left to redeliver"
-        print(f"OBSERVED: kill -9 mid-task (thread and process consumers): queue length while running 0, "
-              f"fresh consumer for 3 s -> runs {runs}; task lost (at-most-once)")
+        print(
+            f"OBSERVED: kill -9 mid-task (thread and process consumers): queue length while running 0, "
+            f"fresh consumer for 3 s -> runs {runs}; task lost (at-most-once)"
+        )
     finally:
         purge(huey)

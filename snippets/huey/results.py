@@ -10,7 +10,6 @@ Proves: result_backend, result_expiry, brokers (Redis storage).
 from __future__ import annotations
 
 import os
-import time
 
 from huey import RedisExpireHuey, RedisHuey
 
@@ -30,12 +29,15 @@ def add(a: int, b: int) -> int:
 @expiring.task()
 def multiply(a: int, b: int) -> int:
     return a * b
+
+
 # --8<-- [end:example]
 
 
 if __name__ == "__main__":
-    import results as app  # the consumer imports tasks by module name; use the same objects
     from _worker import purge, start_worker
+
+    import results as app  # the consumer imports tasks by module name; use the same objects
 
     conn = huey.storage.conn
     try:
@@ -64,7 +66,9 @@ if __name__ == "__main__":
         assert 86000 <= ttl <= 86400, f"RedisExpireHuey TTL {ttl}, expected ~86400 s"
         exp.reset()
         assert exp.get() == 42 and conn.exists(key), "RedisExpireHuey reads do not delete"
-        print(f"OBSERVED: add(2, 3) -> {value} via get(blocking=True); RedisHuey hash TTL -1 (never expires), "
-              f"read-once (2nd read None; preserve=True keeps it); RedisExpireHuey key TTL {ttl} s, kept after read")
+        print(
+            f"OBSERVED: add(2, 3) -> {value} via get(blocking=True); RedisHuey hash TTL -1 (never expires), "
+            f"read-once (2nd read None; preserve=True keeps it); RedisExpireHuey key TTL {ttl} s, kept after read"
+        )
     finally:
         purge(huey), purge(expiring)

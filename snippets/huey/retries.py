@@ -37,6 +37,8 @@ def quick(tag: str) -> None:
 def backoff(tag: str) -> None:
     huey.storage.conn.rpush(f"{ATTEMPTS}:{tag}", time.time())
     raise RuntimeError("boom")
+
+
 # --8<-- [end:example]
 
 

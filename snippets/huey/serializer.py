@@ -24,8 +24,7 @@ URL = os.environ.get("BROKER_URL", "redis://127.0.0.1:6379/0")
 # clean_name=False: keep the namespace's dashes, so every Redis key carries it verbatim.
 huey = RedisHuey(f"{NS}-ser", url=URL, clean_name=False)  # default serializer: pickle
 gzipped = RedisHuey(f"{NS}-ser-gz", url=URL, clean_name=False, compression=True)
-signed = RedisHuey(f"{NS}-ser-signed", url=URL, clean_name=False,
-                   serializer=SignedSerializer(secret="change-me"))
+signed = RedisHuey(f"{NS}-ser-signed", url=URL, clean_name=False, serializer=SignedSerializer(secret="change-me"))
 
 
 @huey.task()
@@ -41,6 +40,8 @@ def greet_gzipped(name: str) -> str:
 @signed.task()
 def greet_signed(name: str) -> str:
     return f"hello {name}"
+
+
 # --8<-- [end:example]
 
 
@@ -76,8 +77,10 @@ if __name__ == "__main__":
         raw_signed = raw_message(signed)
         body, signature = raw_signed.rsplit(b":", 1)
         assert len(signature) == 40 and pickle.loads(body).args == ("signed",), "pickle + ':' + HMAC-SHA1 hex"
-        print(f"OBSERVED: default message {len(raw)} bytes starting {raw[:2]!r} (pickle protocol 5, "
-              f"{type(message).__name__} namedtuple, not JSON); compression=True -> gzip {raw_gz[:2]!r}; "
-              f"SignedSerializer -> pickle + ':' + 40-char HMAC")
+        print(
+            f"OBSERVED: default message {len(raw)} bytes starting {raw[:2]!r} (pickle protocol 5, "
+            f"{type(message).__name__} namedtuple, not JSON); compression=True -> gzip {raw_gz[:2]!r}; "
+            f"SignedSerializer -> pickle + ':' + 40-char HMAC"
+        )
     finally:
         purge(huey), purge(gzipped), purge(signed)

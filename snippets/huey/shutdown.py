@@ -66,8 +66,10 @@ if __name__ == "__main__":
         assert "g-term:finished" in log and "g-term:interrupted" not in log, log
         assert term_exit < 1.2 and int_exit >= 1.0 and g_exit >= 1.0, (term_exit, int_exit, g_exit)
         assert huey.pending_count() == 0, "the interrupted task was not put back"
-        print(f"OBSERVED: SIGTERM (default) -> exit in {term_exit:.2f} s, task interrupted (SIGNAL_INTERRUPTED), "
-              f"lost; SIGINT -> task finished, exit after {int_exit:.2f} s; -g TERM + SIGTERM -> finished, "
-              f"exit after {g_exit:.2f} s")
+        print(
+            f"OBSERVED: SIGTERM (default) -> exit in {term_exit:.2f} s, task interrupted (SIGNAL_INTERRUPTED), "
+            f"lost; SIGINT -> task finished, exit after {int_exit:.2f} s; -g TERM + SIGTERM -> finished, "
+            f"exit after {g_exit:.2f} s"
+        )
     finally:
         purge(huey)

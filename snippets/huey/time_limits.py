@@ -38,6 +38,8 @@ def polite(task: Task) -> str:
         time.sleep(0.1)
         steps += 1
     return "finished"
+
+
 # --8<-- [end:example]
 
 
@@ -69,7 +71,9 @@ if __name__ == "__main__":
         assert in_thread == "thread finished", f"thread worker cannot interrupt: {in_thread}"
         assert thread_secs >= 3.5, f"thread task ran {thread_secs:.2f} s, expected the full ~4 s"
         assert "TaskTimeout" in cooperative, cooperative
-        print(f"OBSERVED: timeout=1 on a 4 s task: -k process -> {in_process} after {process_secs:.2f} s; "
-              f"-k thread -> {in_thread!r} after {thread_secs:.2f} s; task.check_timeout() -> {cooperative}")
+        print(
+            f"OBSERVED: timeout=1 on a 4 s task: -k process -> {in_process} after {process_secs:.2f} s; "
+            f"-k thread -> {in_thread!r} after {thread_secs:.2f} s; task.check_timeout() -> {cooperative}"
+        )
     finally:
         purge(huey)

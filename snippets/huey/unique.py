@@ -30,6 +30,8 @@ def nightly_report(tag: str) -> str:
     huey.storage.conn.rpush(RAN, tag)
     time.sleep(1.5)
     return tag
+
+
 # --8<-- [end:example]
 
 
@@ -75,7 +77,9 @@ if __name__ == "__main__":
         assert ran == ["first"], f"only the first run should execute, ran {ran}"
         assert outcomes[0] == "first" and "unable to acquire lock nightly-report" in outcomes[1], outcomes
         assert (ttl_lock == "acquired") == (version >= (7, 4)), (version, ttl_lock)
-        print(f"OBSERVED: same id= enqueued twice -> {duplicates} queued; overlapping runs -> {outcomes}; "
-              f"lock_task(ttl=5) on Redis {'.'.join(map(str, version))}: {ttl_lock}")
+        print(
+            f"OBSERVED: same id= enqueued twice -> {duplicates} queued; overlapping runs -> {outcomes}; "
+            f"lock_task(ttl=5) on Redis {'.'.join(map(str, version))}: {ttl_lock}"
+        )
     finally:
         purge(huey)

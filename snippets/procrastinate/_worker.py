@@ -15,9 +15,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Mapping, Optional, Sequence
 
 READY_TEXT = "Starting worker on"  # logged at INFO once the worker is registered and polling
 HERE = Path(__file__).resolve().parent
@@ -121,8 +121,8 @@ def start_worker(
     *,
     queues: Sequence[str],
     concurrency: int = 1,
-    polling_interval: Optional[float] = 0.2,
-    env: Optional[Mapping[str, str]] = None,
+    polling_interval: float | None = 0.2,
+    env: Mapping[str, str] | None = None,
     extra_args: Sequence[str] = (),
     ready_timeout: float = 20.0,
     grace: float = 5.0,
@@ -134,14 +134,27 @@ def start_worker(
     5.0, which matters only for jobs that become due later: new jobs wake the worker via
     LISTEN/NOTIFY). Pass ``None`` to keep the default.
     """
-    cmd = [sys.executable, "-m", "procrastinate", f"--app={app}", "--log-level=info", "worker",
-           f"--queues={','.join(queues)}", f"--concurrency={concurrency}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "procrastinate",
+        f"--app={app}",
+        "--log-level=info",
+        "worker",
+        f"--queues={','.join(queues)}",
+        f"--concurrency={concurrency}",
+    ]
     if polling_interval is not None:
         cmd.append(f"--fetch-job-polling-interval={polling_interval}")
     cmd += list(extra_args)
     proc = subprocess.Popen(
-        cmd, cwd=HERE, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+        cmd,
+        cwd=HERE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
     )
     worker = WorkerProcess(proc)
     try:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import re
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import procrastinate
 import psycopg
@@ -48,6 +49,8 @@ def outcome_hook(call_next: Callable[[], Any], context: JobContext, worker: Any)
 @app.task(name="divide", queue=QUEUE, retry=1, task_middleware=[outcome_hook])
 def divide(a: int, b: int) -> float:
     return a / b
+
+
 # --8<-- [end:example]
 
 
@@ -62,8 +65,12 @@ def prepare_database() -> None:
 
 def outcomes(job_id: int) -> list[str]:
     with psycopg.connect(DB_URL) as conn:
-        return [r[0] for r in conn.execute("select outcome from wq_callbacks where ns = %s and job_id = %s "
-                                           "order by ctid", (NS, job_id))]
+        return [
+            r[0]
+            for r in conn.execute(
+                "select outcome from wq_callbacks where ns = %s and job_id = %s order by ctid", (NS, job_id)
+            )
+        ]
 
 
 if __name__ == "__main__":
@@ -85,5 +92,7 @@ if __name__ == "__main__":
 
     assert good_seen == ["success: 0.25"], good_seen
     assert len(bad_seen) == 2 and all(s.startswith("failure: ZeroDivisionError") for s in bad_seen), bad_seen
-    print(f"OBSERVED: per-task middleware saw {good_seen[0]!r} for divide(1, 4) and, for divide(1, 0) with retry=1, "
-          f"{bad_seen[0]!r} then {bad_seen[1]!r}")
+    print(
+        f"OBSERVED: per-task middleware saw {good_seen[0]!r} for divide(1, 4) and, for divide(1, 0) with retry=1, "
+        f"{bad_seen[0]!r} then {bad_seen[1]!r}"
+    )

@@ -27,6 +27,7 @@ QUEUE = f"{NS}-cancel"
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=DB_URL))
 
+
 # --8<-- [start:example]
 @app.task(name="slow_async", queue=QUEUE)
 async def slow_async() -> None:
@@ -42,9 +43,11 @@ def slow_sync(context: JobContext) -> None:
 
 
 def cancel_and_abort(waiting_id: int, running_ids: list[int]) -> None:
-    app.job_manager.cancel_job_by_id(waiting_id)              # todo -> cancelled
+    app.job_manager.cancel_job_by_id(waiting_id)  # todo -> cancelled
     for job_id in running_ids:
         app.job_manager.cancel_job_by_id(job_id, abort=True)  # doing -> abort requested
+
+
 # --8<-- [end:example]
 
 
@@ -84,11 +87,14 @@ if __name__ == "__main__":
             took = time.monotonic() - t0
         statuses = [status(j) for j in [waiting, *running]]
         with psycopg.connect(DB_URL) as conn:
-            started = conn.execute("select count(*) from procrastinate_events where job_id = %s and type = 'started'",
-                                   (waiting,)).fetchone()[0]
+            started = conn.execute(
+                "select count(*) from procrastinate_events where job_id = %s and type = 'started'", (waiting,)
+            ).fetchone()[0]
 
     assert statuses == ["cancelled", "aborted", "aborted"], statuses
     assert started == 0, "the cancelled job should never have started"
     assert took < 5, f"abort took {took:.1f} s"
-    print(f"OBSERVED: waiting job -> cancelled, never started; running async job -> aborted (asyncio task "
-          f"cancelled), running sync job -> aborted (it polled should_abort); both within {took:.2f} s of the request")
+    print(
+        f"OBSERVED: waiting job -> cancelled, never started; running async job -> aborted (asyncio task "
+        f"cancelled), running sync job -> aborted (it polled should_abort); both within {took:.2f} s of the request"
+    )

@@ -24,6 +24,7 @@ QUEUE = f"{NS}-chains"
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=DB_URL))
 
+
 # --8<-- [start:example]
 @app.task(name="fetch", queue=QUEUE)
 async def fetch(url: str) -> None:
@@ -39,6 +40,8 @@ async def parse(body: str) -> None:
 @app.task(name="store", queue=QUEUE)
 async def store(text: str) -> None:
     print("stored", text)
+
+
 # --8<-- [end:example]
 
 
@@ -52,8 +55,10 @@ def prepare_database() -> None:
 
 def finished() -> list[tuple[str, dict]]:
     with psycopg.connect(DB_URL) as conn:
-        return conn.execute("select task_name, args from procrastinate_jobs where queue_name = %s "
-                            "and status = 'succeeded' order by id", (QUEUE,)).fetchall()
+        return conn.execute(
+            "select task_name, args from procrastinate_jobs where queue_name = %s and status = 'succeeded' order by id",
+            (QUEUE,),
+        ).fetchall()
 
 
 if __name__ == "__main__":
@@ -73,5 +78,7 @@ if __name__ == "__main__":
 
     assert [t for t, _ in done] == ["fetch", "parse", "store"], done
     assert done[2][1] == {"text": "EXAMPLE.ORG"}, done[2]
-    print(f"OBSERVED: no chain/group/chord names in procrastinate; a hand-made pipeline fetch -> parse -> store "
-          f"ran in order, the last job received {done[2][1]}")
+    print(
+        f"OBSERVED: no chain/group/chord names in procrastinate; a hand-made pipeline fetch -> parse -> store "
+        f"ran in order, the last job received {done[2][1]}"
+    )

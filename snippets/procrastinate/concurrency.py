@@ -31,8 +31,10 @@ app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=DB_URL
 def record(label: str, started: float, ended: float, on_loop: bool) -> None:
     """Write down when a task ran and where (a small table of our own, keyed by namespace)."""
     with psycopg.connect(DB_URL, autocommit=True) as conn:
-        conn.execute("insert into wq_runs values (%s, %s, %s, %s, %s, %s)",
-                     (NS, label, threading.current_thread().name, on_loop, started, ended))
+        conn.execute(
+            "insert into wq_runs values (%s, %s, %s, %s, %s, %s)",
+            (NS, label, threading.current_thread().name, on_loop, started, ended),
+        )
 
 
 # --8<-- [start:example]
@@ -48,6 +50,8 @@ def io_sync(label: str) -> None:
     started = time.time()
     time.sleep(1)  # blocks only this worker thread
     record(label, started, time.time(), False)
+
+
 # --8<-- [end:example]
 
 
@@ -55,16 +59,21 @@ def prepare_database() -> None:
     """Create Procrastinate's tables (if missing) and our observation table."""
     with psycopg.connect(DB_URL, autocommit=True) as conn:
         exists = conn.execute("select to_regclass('procrastinate_jobs')").fetchone()[0]
-        conn.execute("create table if not exists wq_runs (ns text, label text, thread text, on_loop bool, "
-                     "started float8, ended float8)")
+        conn.execute(
+            "create table if not exists wq_runs (ns text, label text, thread text, on_loop bool, "
+            "started float8, ended float8)"
+        )
     if not exists:
         app.schema_manager.apply_schema()
 
 
 def runs(prefix: str) -> list[tuple[str, str, bool, float, float]]:
     with psycopg.connect(DB_URL) as conn:
-        return conn.execute("select label, thread, on_loop, started, ended from wq_runs where ns = %s "
-                            "and label like %s order by started", (NS, prefix + "%")).fetchall()
+        return conn.execute(
+            "select label, thread, on_loop, started, ended from wq_runs where ns = %s "
+            "and label like %s order by started",
+            (NS, prefix + "%"),
+        ).fetchall()
 
 
 def overlapping(rows: list[tuple[str, str, bool, float, float]]) -> bool:
@@ -79,8 +88,10 @@ if __name__ == "__main__":
     try:
         with app.open():
             prepare_database()
-            with start_worker("concurrency.app", queues=[QUEUE], concurrency=3), \
-                    start_worker("concurrency.app", queues=[QUEUE_SERIAL]):  # default concurrency
+            with (
+                start_worker("concurrency.app", queues=[QUEUE], concurrency=3),
+                start_worker("concurrency.app", queues=[QUEUE_SERIAL]),
+            ):  # default concurrency
                 for i in range(3):
                     io_async.configure(queue=QUEUE).defer(label=f"async-{i}")
                 t0 = time.monotonic()
@@ -106,6 +117,8 @@ if __name__ == "__main__":
     assert len(sync_threads) == 3 and "MainThread" not in sync_threads, f"sync tasks should use threads: {sync_threads}"
     assert not overlapping(serial_runs), "with the default concurrency=1 the jobs should not overlap"
     span = lambda rows: max(r[4] for r in rows) - min(r[3] for r in rows)  # noqa: E731
-    print(f"OBSERVED: --concurrency=3: 3 async def tasks (1 s sleeps) overlapped on the event loop, span "
-          f"{span(async_runs):.2f} s; 3 sync tasks ran in 3 threads at once, span {span(sync_runs):.2f} s; "
-          f"default concurrency=1 ran 3 sync tasks one after another, span {span(serial_runs):.2f} s")
+    print(
+        f"OBSERVED: --concurrency=3: 3 async def tasks (1 s sleeps) overlapped on the event loop, span "
+        f"{span(async_runs):.2f} s; 3 sync tasks ran in 3 threads at once, span {span(sync_runs):.2f} s; "
+        f"default concurrency=1 ran 3 sync tasks one after another, span {span(serial_runs):.2f} s"
+    )

@@ -25,6 +25,7 @@ QUEUE = f"{NS}-dead-letter"
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=DB_URL))
 
+
 # --8<-- [start:example]
 @app.task(name="charge", queue=QUEUE, retry=1)  # one retry, then failed for good
 def charge(order: int) -> None:
@@ -34,10 +35,12 @@ def charge(order: int) -> None:
 
 def requeue_failed() -> list[int]:
     failed = app.job_manager.list_jobs(queue=QUEUE, status="failed")
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     for job in failed:
         app.job_manager.retry_job_by_id(job.id, retry_at=now)  # failed -> todo
     return [job.id for job in failed]
+
+
 # --8<-- [end:example]
 
 
@@ -73,8 +76,9 @@ if __name__ == "__main__":
                 final = wait_status(job_id, "succeeded")
             attempts = app.job_manager.list_jobs(id=job_id)[0].attempts
         with psycopg.connect(DB_URL) as conn:
-            runs = conn.execute("select count(*) from procrastinate_events where job_id = %s and type = 'started'",
-                                (job_id,)).fetchone()[0]
+            runs = conn.execute(
+                "select count(*) from procrastinate_events where job_id = %s and type = 'started'", (job_id,)
+            ).fetchone()[0]
     finally:
         if os.path.exists(marker):
             os.remove(marker)
@@ -83,6 +87,8 @@ if __name__ == "__main__":
     assert requeued == [job_id], requeued
     # Note: re-queueing a failed job counts one more attempt (attempts=4 after 3 runs).
     assert final == "succeeded" and runs == 3, (final, runs)
-    print(f"OBSERVED: job {job_id} failed after 2 attempts and stayed in procrastinate_jobs as failed "
-          f"(args {kept.task_kwargs}); list_jobs(status='failed') found it, retry_job_by_id re-queued it and "
-          f"the 3rd run {final} (attempts counter: {attempts})")
+    print(
+        f"OBSERVED: job {job_id} failed after 2 attempts and stayed in procrastinate_jobs as failed "
+        f"(args {kept.task_kwargs}); list_jobs(status='failed') found it, retry_job_by_id re-queued it and "
+        f"the 3rd run {final} (attempts counter: {attempts})"
+    )

@@ -25,6 +25,7 @@ QUEUE_FAST, QUEUE_DEFAULT = f"{NS}-delay-fast", f"{NS}-delay-default"
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=DB_URL))
 
+
 # --8<-- [start:example]
 @app.task(name="remind")
 def remind(text: str) -> None:
@@ -34,6 +35,8 @@ def remind(text: str) -> None:
 def schedule(queue: str) -> int:
     # or .configure(schedule_at=<aware datetime>)
     return remind.configure(queue=queue, schedule_in={"seconds": 1}).defer(text="tea is ready")
+
+
 # --8<-- [end:example]
 
 
@@ -51,7 +54,8 @@ def delay(job_id: int) -> float | None:
         return conn.execute(
             "select extract(epoch from (max(at) filter (where type = 'started') - "
             "min(at) filter (where type = 'deferred')))::float8 from procrastinate_events where job_id = %s",
-            (job_id,)).fetchone()[0]
+            (job_id,),
+        ).fetchone()[0]
 
 
 if __name__ == "__main__":
@@ -60,8 +64,10 @@ if __name__ == "__main__":
     assert FETCH_JOB_POLLING_INTERVAL == 5.0, FETCH_JOB_POLLING_INTERVAL
     with app.open():
         prepare_database()
-        with start_worker("delayed.app", queues=[QUEUE_FAST], polling_interval=0.2), \
-                start_worker("delayed.app", queues=[QUEUE_DEFAULT], polling_interval=None):
+        with (
+            start_worker("delayed.app", queues=[QUEUE_FAST], polling_interval=0.2),
+            start_worker("delayed.app", queues=[QUEUE_DEFAULT], polling_interval=None),
+        ):
             fast, default = schedule(QUEUE_FAST), schedule(QUEUE_DEFAULT)
             deadline = time.monotonic() + 15
             while (delay(fast) is None or delay(default) is None) and time.monotonic() < deadline:
@@ -71,5 +77,7 @@ if __name__ == "__main__":
     assert fast_delay is not None and 0.95 <= fast_delay <= 2.5, f"polling 0.2 s: started after {fast_delay} s"
     # the default worker only looks again at its next 5 s poll: the 1 s delay overshoots by seconds
     assert default_delay is not None and 3.0 <= default_delay <= 7.5, f"default polling: {default_delay} s"
-    print(f"OBSERVED: schedule_in 1 s: started after {fast_delay:.2f} s with "
-          f"--fetch-job-polling-interval=0.2, after {default_delay:.2f} s with the default 5 s polling interval")
+    print(
+        f"OBSERVED: schedule_in 1 s: started after {fast_delay:.2f} s with "
+        f"--fetch-job-polling-interval=0.2, after {default_delay:.2f} s with the default 5 s polling interval"
+    )

@@ -37,10 +37,12 @@ def step(kind: str) -> None:
 
 # --8<-- [start:example]
 def snapshot() -> tuple[dict, list, list]:
-    counts = app.job_manager.list_queues(queue=QUEUE)[0]   # todo/doing/succeeded/failed/...
+    counts = app.job_manager.list_queues(queue=QUEUE)[0]  # todo/doing/succeeded/failed/...
     running = app.job_manager.list_jobs(queue=QUEUE, status="doing")
     per_task = app.job_manager.list_tasks(queue=QUEUE)
     return counts, running, per_task
+
+
 # --8<-- [end:example]
 
 
@@ -66,15 +68,37 @@ if __name__ == "__main__":
             waiting = [step.defer(kind="ok"), step.defer(kind="ok")]  # concurrency 1: these wait
             time.sleep(0.3)
             counts, running, per_task = snapshot()
-            shell = subprocess.run([sys.executable, "-m", "procrastinate", "--app=inspection.app", "shell",
-                                    "list_queues", f"queue={QUEUE}"], capture_output=True, text=True, timeout=30)
+            shell = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "procrastinate",
+                    "--app=inspection.app",
+                    "shell",
+                    "list_queues",
+                    f"queue={QUEUE}",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
 
-    expected = {"name": QUEUE, "jobs_count": 5, "todo": 2, "doing": 1, "succeeded": 1, "failed": 1,
-                "cancelled": 0, "aborted": 0}
+    expected = {
+        "name": QUEUE,
+        "jobs_count": 5,
+        "todo": 2,
+        "doing": 1,
+        "succeeded": 1,
+        "failed": 1,
+        "cancelled": 0,
+        "aborted": 0,
+    }
     assert counts == expected, counts
     assert [j.id for j in running] == [slow] and running[0].worker_id is not None, running
     assert per_task[0]["name"] == "step" and per_task[0]["jobs_count"] == 5, per_task
     line = f"{QUEUE}: 5 jobs (todo: 2, doing: 1, succeeded: 1, failed: 1, cancelled: 0, aborted: 0)"
     assert line in shell.stdout, shell.stdout + shell.stderr
-    print(f"OBSERVED: list_queues -> todo 2, doing 1, succeeded 1, failed 1; list_jobs(status='doing') -> job {slow} "
-          f"on worker {running[0].worker_id}; list_tasks -> step: 5 jobs; shell printed {line!r}")
+    print(
+        f"OBSERVED: list_queues -> todo 2, doing 1, succeeded 1, failed 1; list_jobs(status='doing') -> job {slow} "
+        f"on worker {running[0].worker_id}; list_tasks -> step: 5 jobs; shell printed {line!r}"
+    )

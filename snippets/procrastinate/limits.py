@@ -28,6 +28,7 @@ QUEUE = f"{NS}-limits"
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=DB_URL))
 
+
 # --8<-- [start:example]
 @app.task(name="slow", queue=QUEUE)
 def slow() -> None:
@@ -43,6 +44,8 @@ def quick(n: int) -> None:
 async def bounded() -> None:
     async with asyncio.timeout(0.5):  # a deadline written by hand (Python 3.11+)
         await asyncio.sleep(5)
+
+
 # --8<-- [end:example]
 
 
@@ -61,14 +64,19 @@ def timings(task: str) -> list[tuple[str, float, float]]:
             "select j.status::text, extract(epoch from min(e.at) filter (where e.type = 'started'))::float8, "
             "extract(epoch from max(e.at) filter (where e.type in ('succeeded', 'failed')))::float8 "
             "from procrastinate_jobs j join procrastinate_events e on e.job_id = j.id "
-            "where j.task_name = %s and j.queue_name = %s group by j.id order by j.id", (task, QUEUE)).fetchall()
+            "where j.task_name = %s and j.queue_name = %s group by j.id order by j.id",
+            (task, QUEUE),
+        ).fetchall()
 
 
 if __name__ == "__main__":
     from _worker import start_worker
 
-    options = [*inspect.signature(blueprints.Blueprint.task).parameters, *tasks.ConfigureTaskOptions.__annotations__,
-               *inspect.signature(worker.Worker).parameters]
+    options = [
+        *inspect.signature(blueprints.Blueprint.task).parameters,
+        *tasks.ConfigureTaskOptions.__annotations__,
+        *inspect.signature(worker.Worker).parameters,
+    ]
     limit_like = [o for o in options if re.search(r"time|limit|rate|deadline", o)]
     assert limit_like == ["shutdown_graceful_timeout", "stalled_worker_timeout"], limit_like
 
@@ -84,13 +92,15 @@ if __name__ == "__main__":
                 time.sleep(0.1)
         slow_runs, quick_runs, bounded_runs = timings("slow"), timings("quick"), timings("bounded")
 
-    (slow_status, s0, s1), = slow_runs
+    ((slow_status, s0, s1),) = slow_runs
     assert slow_status == "succeeded" and s1 - s0 >= 1.9, slow_runs
     assert all(r[0] == "succeeded" for r in quick_runs) and len(quick_runs) == 10, quick_runs
     quick_span = quick_runs[-1][2] - quick_runs[0][1]
     assert quick_span < 3, f"10 quick jobs took {quick_span:.2f} s"
-    (b_status, b0, b1), = bounded_runs
+    ((b_status, b0, b1),) = bounded_runs
     assert b_status == "failed" and 0.4 <= b1 - b0 <= 2.5, bounded_runs
-    print(f"OBSERVED: no time/rate option among task, configure and worker parameters (only "
-          f"shutdown_graceful_timeout, stalled_worker_timeout); a 2 s job ran {s1 - s0:.2f} s to success; 10 queued jobs ran in "
-          f"{quick_span:.2f} s, unthrottled; a hand-written asyncio.timeout(0.5) failed its job after {b1 - b0:.2f} s")
+    print(
+        f"OBSERVED: no time/rate option among task, configure and worker parameters (only "
+        f"shutdown_graceful_timeout, stalled_worker_timeout); a 2 s job ran {s1 - s0:.2f} s to success; 10 queued jobs ran in "
+        f"{quick_span:.2f} s, unthrottled; a hand-written asyncio.timeout(0.5) failed its job after {b1 - b0:.2f} s"
+    )

@@ -24,5 +24,7 @@ if __name__ == "__main__":
     assert licence == ["License :: OSI Approved :: MIT License"], licence
     assert licence_files == ["LICENSE.md"], licence_files
     assert licence_text == "MIT License", licence_text
-    print(f"OBSERVED: procrastinate {dist.version}: Requires-Python {requires_python} (no per-version "
-          f"classifiers); licence {licence[0].split(' :: ')[-1]}, LICENSE.md starts {licence_text!r}")
+    print(
+        f"OBSERVED: procrastinate {dist.version}: Requires-Python {requires_python} (no per-version "
+        f"classifiers); licence {licence[0].split(' :: ')[-1]}, LICENSE.md starts {licence_text!r}"
+    )

@@ -24,11 +24,14 @@ QUEUE = f"{NS}-periodic"
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=DB_URL))
 
+
 # --8<-- [start:example]
 @app.periodic(cron="* * * * * *")  # every second; standard 5-field cron works too
 @app.task(name="tick", queue=QUEUE)
 def tick(timestamp: int) -> None:  # the scheduled time, as a Unix timestamp
     print("tick for", timestamp)
+
+
 # --8<-- [end:example]
 
 
@@ -46,7 +49,9 @@ def runs() -> list[tuple[int, float]]:
         return conn.execute(
             "select (j.args->>'timestamp')::bigint, extract(epoch from e.at)::float8 from procrastinate_jobs j "
             "join procrastinate_events e on e.job_id = j.id and e.type = 'started' "
-            "where j.queue_name = %s and j.status = 'succeeded' order by 1", (QUEUE,)).fetchall()
+            "where j.queue_name = %s and j.status = 'succeeded' order by 1",
+            (QUEUE,),
+        ).fetchall()
 
 
 if __name__ == "__main__":
@@ -60,8 +65,10 @@ if __name__ == "__main__":
                 time.sleep(0.2)
         done = runs()
         with psycopg.connect(DB_URL) as conn:
-            dupes = conn.execute("select count(*) - count(distinct args->>'timestamp') from procrastinate_jobs "
-                                 "where queue_name = %s", (QUEUE,)).fetchone()[0]
+            dupes = conn.execute(
+                "select count(*) - count(distinct args->>'timestamp') from procrastinate_jobs where queue_name = %s",
+                (QUEUE,),
+            ).fetchone()[0]
 
     assert len(done) >= 3, f"expected at least 3 runs, got {done}"
     stamps = [s for s, _ in done]
@@ -69,6 +76,8 @@ if __name__ == "__main__":
     lags = [start - s for s, start in done]
     assert all(-0.1 <= lag <= 3 for lag in lags), f"runs should start soon after their tick: {lags}"
     assert dupes == 0, "two workers deferred the same tick twice"
-    print(f"OBSERVED: cron '* * * * * *' with 2 workers running: {len(done)} runs for consecutive timestamps "
-          f"{stamps[0]}..{stamps[-1]} (1 s apart), started {min(lags):.2f}-{max(lags):.2f} s after their tick; "
-          "no tick deferred twice")
+    print(
+        f"OBSERVED: cron '* * * * * *' with 2 workers running: {len(done)} runs for consecutive timestamps "
+        f"{stamps[0]}..{stamps[-1]} (1 s apart), started {min(lags):.2f}-{max(lags):.2f} s after their tick; "
+        "no tick deferred twice"
+    )

@@ -24,6 +24,7 @@ QUEUE = f"{NS}-priorities"
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=DB_URL))
 
+
 # --8<-- [start:example]
 @app.task(name="work", queue=QUEUE)
 def work(label: str) -> None:
@@ -32,8 +33,10 @@ def work(label: str) -> None:
 
 def enqueue_all() -> None:
     for i in range(3):
-        work.defer(label=f"low-{i}")                        # priority 0 (the default)
-    work.configure(priority=10).defer(label="urgent")      # higher runs first
+        work.defer(label=f"low-{i}")  # priority 0 (the default)
+    work.configure(priority=10).defer(label="urgent")  # higher runs first
+
+
 # --8<-- [end:example]
 
 
@@ -48,9 +51,14 @@ def prepare_database() -> None:
 def execution_order() -> list[str]:
     """Labels in the order the worker started them (Procrastinate's own event log)."""
     with psycopg.connect(DB_URL) as conn:
-        return [r[0] for r in conn.execute(
-            "select j.args->>'label' from procrastinate_events e join procrastinate_jobs j on j.id = e.job_id "
-            "where e.type = 'started' and j.queue_name = %s order by e.id", (QUEUE,))]
+        return [
+            r[0]
+            for r in conn.execute(
+                "select j.args->>'label' from procrastinate_events e join procrastinate_jobs j on j.id = e.job_id "
+                "where e.type = 'started' and j.queue_name = %s order by e.id",
+                (QUEUE,),
+            )
+        ]
 
 
 if __name__ == "__main__":
@@ -66,5 +74,7 @@ if __name__ == "__main__":
                 time.sleep(0.1)
     order = execution_order()
     assert order == ["urgent", "low-0", "low-1", "low-2"], order
-    print(f"OBSERVED: deferred low-0, low-1, low-2 (priority 0) then urgent (priority 10); "
-          f"one worker (concurrency 1) ran {', '.join(order)}")
+    print(
+        f"OBSERVED: deferred low-0, low-1, low-2 (priority 0) then urgent (priority 10); "
+        f"one worker (concurrency 1) ran {', '.join(order)}"
+    )

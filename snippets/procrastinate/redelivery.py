@@ -29,6 +29,7 @@ QUEUE = f"{NS}-redelivery"
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=DB_URL))
 
+
 # --8<-- [start:example]
 @app.task(name="long_task", queue=QUEUE)
 def long_task() -> None:
@@ -41,6 +42,8 @@ async def retry_stalled_jobs(seconds_since_heartbeat: float = 30) -> list[int]:
     for job in stalled:
         await app.job_manager.retry_job(job)  # doing -> todo, attempts + 1
     return [job.id for job in stalled]
+
+
 # --8<-- [end:example]
 
 
@@ -54,8 +57,9 @@ def prepare_database() -> None:
 
 def starts(job_id: int) -> int:
     with psycopg.connect(DB_URL) as conn:
-        return conn.execute("select count(*) from procrastinate_events where job_id = %s and type = 'started'",
-                            (job_id,)).fetchone()[0]
+        return conn.execute(
+            "select count(*) from procrastinate_events where job_id = %s and type = 'started'", (job_id,)
+        ).fetchone()[0]
 
 
 def status(job_id: int) -> str:
@@ -104,6 +108,8 @@ if __name__ == "__main__":
     assert found_default == [], "get_stalled_jobs() with the 30 s default should not find it yet"
     assert found_short == [job_id], found_short
     assert final == "succeeded" and total_starts == 2, (final, total_starts)
-    print(f"OBSERVED: after kill -9 mid-task the job stayed 'doing' and a fresh default worker did not re-run it "
-          f"in 3 s; get_stalled_jobs() (30 s heartbeat default) found nothing yet, "
-          f"get_stalled_jobs(seconds_since_heartbeat=1) found it, retry_job re-queued it and it ran again -> {final}")
+    print(
+        f"OBSERVED: after kill -9 mid-task the job stayed 'doing' and a fresh default worker did not re-run it "
+        f"in 3 s; get_stalled_jobs() (30 s heartbeat default) found nothing yet, "
+        f"get_stalled_jobs(seconds_since_heartbeat=1) found it, retry_job re-queued it and it ran again -> {final}"
+    )

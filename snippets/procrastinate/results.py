@@ -25,6 +25,7 @@ QUEUE, QUEUE_DELETE = f"{NS}-results", f"{NS}-results-del"
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=DB_URL))
 
+
 # --8<-- [start:example]
 @app.task(name="answer")
 def answer() -> dict[str, int]:
@@ -38,6 +39,8 @@ def wait_until_done(job_id: int, timeout: float = 15) -> procrastinate.jobs.Stat
         assert time.monotonic() < deadline, "job did not finish"
         time.sleep(0.1)
     return status
+
+
 # --8<-- [end:example]
 
 
@@ -52,14 +55,19 @@ def prepare_database() -> None:
 if __name__ == "__main__":
     from _worker import start_worker
 
-
     with app.open():
         prepare_database()
         with psycopg.connect(DB_URL) as conn:
-            columns = [r[0] for r in conn.execute(
-                "select column_name from information_schema.columns where table_name = 'procrastinate_jobs'")]
-        with start_worker("results.app", queues=[QUEUE]) as keeper, \
-                start_worker("results.app", queues=[QUEUE_DELETE], extra_args=["--delete-jobs=successful"]):
+            columns = [
+                r[0]
+                for r in conn.execute(
+                    "select column_name from information_schema.columns where table_name = 'procrastinate_jobs'"
+                )
+            ]
+        with (
+            start_worker("results.app", queues=[QUEUE]) as keeper,
+            start_worker("results.app", queues=[QUEUE_DELETE], extra_args=["--delete-jobs=successful"]),
+        ):
             kept_id = answer.configure(queue=QUEUE).defer()
             status = wait_until_done(kept_id)
             deleted_id = answer.configure(queue=QUEUE_DELETE).defer()
@@ -78,6 +86,8 @@ if __name__ == "__main__":
     assert Worker(app).delete_jobs.value == "never", "default delete_jobs should be 'never'"
     assert len(kept) == 1 and kept[0].status == "succeeded", "default worker should keep the finished job row"
     assert deleted == [], "--delete-jobs=successful should delete the job row"
-    print(f"OBSERVED: job {kept_id} succeeded; its return value {{'answer': 42}} appears only in the worker log "
-          f"(procrastinate_jobs columns: {', '.join(sorted(columns))}); no blocking get, only get_job_status; "
-          "the finished row is kept by default (delete_jobs=never) and deleted with --delete-jobs=successful")
+    print(
+        f"OBSERVED: job {kept_id} succeeded; its return value {{'answer': 42}} appears only in the worker log "
+        f"(procrastinate_jobs columns: {', '.join(sorted(columns))}); no blocking get, only get_job_status; "
+        "the finished row is kept by default (delete_jobs=never) and deleted with --delete-jobs=successful"
+    )

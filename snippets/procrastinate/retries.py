@@ -28,6 +28,7 @@ QUEUE = f"{NS}-retries"
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=DB_URL))
 
+
 # --8<-- [start:example]
 # Explicit names: the worker imports this file as "retries", the demo runs it as "__main__".
 @app.task(name="fails_once", queue=QUEUE)  # default: retry=False -> a failure is final
@@ -39,6 +40,8 @@ def fails_once() -> None:
 @app.task(name="flaky", queue=QUEUE, retry=RetryStrategy(max_attempts=2, exponential_wait=2))
 def flaky() -> None:
     raise RuntimeError("boom")
+
+
 # --8<-- [end:example]
 
 
@@ -52,14 +55,14 @@ def prepare_database() -> None:
 
 def events(job_id: int) -> list[tuple[str, datetime.datetime]]:
     with psycopg.connect(DB_URL) as conn:
-        return conn.execute("select type::text, at from procrastinate_events where job_id = %s order by id",
-                            (job_id,)).fetchall()
+        return conn.execute(
+            "select type::text, at from procrastinate_events where job_id = %s order by id", (job_id,)
+        ).fetchall()
 
 
 def status(job_id: int) -> tuple[str, int]:
     with psycopg.connect(DB_URL) as conn:
-        return conn.execute("select status::text, attempts from procrastinate_jobs where id = %s",
-                            (job_id,)).fetchone()
+        return conn.execute("select status::text, attempts from procrastinate_jobs where id = %s", (job_id,)).fetchone()
 
 
 def delays(strategy: RetryStrategy, n: int) -> list[float]:
@@ -70,7 +73,7 @@ def delays(strategy: RetryStrategy, n: int) -> list[float]:
         decision = strategy.get_retry_decision(exception=RuntimeError(), job=job)
         if decision is None:
             break
-        out.append(round((decision.retry_at - datetime.datetime.now(datetime.timezone.utc)).total_seconds()))
+        out.append(round((decision.retry_at - datetime.datetime.now(datetime.UTC)).total_seconds()))
     return out
 
 
@@ -104,6 +107,8 @@ if __name__ == "__main__":
     gaps = [(b - a).total_seconds() for a, b in zip(starts, starts[1:])]
     assert 1.9 <= gaps[0] <= 3.5, f"1st retry after {gaps[0]:.2f} s, expected ~2 s"
     assert 3.9 <= gaps[1] <= 5.5, f"2nd retry after {gaps[1]:.2f} s, expected ~4 s"
-    print(f"OBSERVED: default task (retry=False) ran once and ended failed; RetryStrategy(max_attempts=2, "
-          f"exponential_wait=2) ran 3 times, gaps {gaps[0]:.2f} s, {gaps[1]:.2f} s (2**1, 2**2); "
-          "retry=True -> unlimited retries with 0 s delay, retry=5 -> 5 retries with 0 s delay")
+    print(
+        f"OBSERVED: default task (retry=False) ran once and ended failed; RetryStrategy(max_attempts=2, "
+        f"exponential_wait=2) ran 3 times, gaps {gaps[0]:.2f} s, {gaps[1]:.2f} s (2**1, 2**2); "
+        "retry=True -> unlimited retries with 0 s delay, retry=5 -> 5 retries with 0 s delay"
+    )

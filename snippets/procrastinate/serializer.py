@@ -32,13 +32,16 @@ def greet(name: str, tags: list[str], when: object = None) -> None:
 
 
 # A custom encoder is plugged into the connector: still JSON, but it can encode more types.
-custom_app = procrastinate.App(connector=procrastinate.PsycopgConnector(
-    conninfo=DB_URL, json_dumps=lambda obj: json.dumps(obj, default=str)))
+custom_app = procrastinate.App(
+    connector=procrastinate.PsycopgConnector(conninfo=DB_URL, json_dumps=lambda obj: json.dumps(obj, default=str))
+)
 
 
 @custom_app.task(name="greet_custom", queue=QUEUE)
 def greet_custom(name: str, when: object) -> None:
     print(name, when)
+
+
 # --8<-- [end:example]
 
 
@@ -52,8 +55,9 @@ def prepare_database() -> None:
 
 def raw_args(job_id: int) -> tuple[str, str]:
     with psycopg.connect(DB_URL) as conn:
-        return conn.execute("select pg_typeof(args)::text, args::text from procrastinate_jobs where id = %s",
-                            (job_id,)).fetchone()
+        return conn.execute(
+            "select pg_typeof(args)::text, args::text from procrastinate_jobs where id = %s", (job_id,)
+        ).fetchone()
 
 
 if __name__ == "__main__":
@@ -75,5 +79,7 @@ if __name__ == "__main__":
     assert json.loads(raw) == {"name": "Ada", "tags": ["x", "y"]}, raw
     assert "not JSON serializable" in refused, f"datetime should be refused, got {refused!r}"
     assert json.loads(custom_raw)["when"] == "2030-01-02 03:04:05", custom_raw
-    print(f"OBSERVED: args column is {column_type}, raw value {raw}; a datetime argument is refused by the default "
-          f"encoder ({refused.splitlines()[0][:80]}); with json_dumps=json.dumps(default=str) it is stored as {custom_raw}")
+    print(
+        f"OBSERVED: args column is {column_type}, raw value {raw}; a datetime argument is refused by the default "
+        f"encoder ({refused.splitlines()[0][:80]}); with json_dumps=json.dumps(default=str) it is stored as {custom_raw}"
+    )

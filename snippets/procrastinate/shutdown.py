@@ -25,10 +25,13 @@ QUEUE = f"{NS}-shutdown"
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=DB_URL))
 
+
 # --8<-- [start:example]
 @app.task(name="export", queue=QUEUE)
 def export(n: int) -> None:
     time.sleep(3)  # still running when SIGTERM arrives
+
+
 # --8<-- [end:example]
 
 
@@ -66,5 +69,7 @@ if __name__ == "__main__":
     assert status(running) == "succeeded", f"running job: {status(running)}"
     assert status(queued) == "todo", f"queued job should not have started: {status(queued)}"
     assert 1.5 <= exited_after <= 6, f"worker exited {exited_after:.2f} s after SIGTERM"
-    print(f"OBSERVED: SIGTERM 0.5 s into a 3 s job: the job finished (succeeded), the queued job stayed todo, "
-          f"the worker exited with code 0 after {exited_after:.2f} s (shutdown_graceful_timeout=None: no limit)")
+    print(
+        f"OBSERVED: SIGTERM 0.5 s into a 3 s job: the job finished (succeeded), the queued job stayed todo, "
+        f"the worker exited with code 0 after {exited_after:.2f} s (shutdown_graceful_timeout=None: no limit)"
+    )

@@ -26,6 +26,7 @@ QUEUE = f"{NS}-unique"
 
 app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=DB_URL))
 
+
 # --8<-- [start:example]
 @app.task(name="sync_account", queue=QUEUE)
 async def sync_account(account: int, n: int) -> None:
@@ -46,6 +47,8 @@ def enqueue_locked() -> None:
         sync_account.configure(lock="account-8").defer(account=8, n=n)
     for n in range(3):  # no lock: free to overlap
         sync_account.defer(account=9, n=n)
+
+
 # --8<-- [end:example]
 
 
@@ -64,7 +67,9 @@ def spans(account: int) -> list[tuple[int, float, float]]:
             "select (j.args->>'n')::int, extract(epoch from min(e.at) filter (where e.type = 'started'))::float8, "
             "extract(epoch from min(e.at) filter (where e.type = 'succeeded'))::float8 from procrastinate_jobs j "
             "join procrastinate_events e on e.job_id = j.id where (j.args->>'account')::int = %s "
-            "group by j.id having count(*) filter (where e.type = 'succeeded') = 1 order by 2", (account,)).fetchall()
+            "group by j.id having count(*) filter (where e.type = 'succeeded') = 1 order by 2",
+            (account,),
+        ).fetchall()
 
 
 if __name__ == "__main__":
@@ -91,6 +96,8 @@ if __name__ == "__main__":
     # (account 7 and the locked job hold 2 of the 4 slots, so at least two unlocked jobs share the others)
     assert free[1][1] < free[0][2], f"unlocked jobs should overlap: {free}"
     gaps = ", ".join(f"{b[1] - a[2]:+.2f} s" for a, b in zip(locked, locked[1:]))
-    print("OBSERVED: 2nd defer with queueing_lock='account-7' raised AlreadyEnqueued while the 1st waited; after "
-          f"it ran the lock was free again (job {third}); 3 jobs with lock='account-8' ran one at a time in order on "
-          f"a concurrency-4 worker (next start minus previous end: {gaps}); jobs without a lock overlapped")
+    print(
+        "OBSERVED: 2nd defer with queueing_lock='account-7' raised AlreadyEnqueued while the 1st waited; after "
+        f"it ran the lock was free again (job {third}); 3 jobs with lock='account-8' ran one at a time in order on "
+        f"a concurrency-4 worker (next start minus previous end: {gaps}); jobs without a lock overlapped"
+    )

@@ -37,6 +37,8 @@ def send():
     from async_tasks import fetch_all  # import by module name, as the worker will
 
     return queue.enqueue(fetch_all, 3)  # no wrapper needed: the worker awaits the coroutine
+
+
 # --8<-- [end:example]
 
 

@@ -40,6 +40,8 @@ def send():
     ok = queue.enqueue(divide, 6, 3, on_success=Callback(on_ok), on_failure=Callback(on_error))
     bad = queue.enqueue(divide, 1, 0, on_success=Callback(on_ok), on_failure=Callback(on_error, timeout=10))
     return ok, bad
+
+
 # --8<-- [end:example]
 
 

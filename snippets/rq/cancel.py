@@ -43,6 +43,8 @@ def cancel_queued_and_stop_running():
 
 def stop(running) -> None:
     send_stop_job_command(redis, running.id)  # pub/sub message to the worker that runs it
+
+
 # --8<-- [end:example]
 
 
@@ -73,7 +75,9 @@ if __name__ == "__main__":
         assert queued.id in queue.canceled_job_registry, "cancelled job not in CanceledJobRegistry"
         assert running.id in queue.failed_job_registry, "stopped job not in FailedJobRegistry"
         assert stopped_after < 3, f"stop took {stopped_after:.2f} s"
-        print(f"OBSERVED: queued job cancelled (never ran, in CanceledJobRegistry); running 10 s job stopped "
-              f"{stopped_after:.2f} s after send_stop_job_command (status stopped, in FailedJobRegistry)")
+        print(
+            f"OBSERVED: queued job cancelled (never ran, in CanceledJobRegistry); running 10 s job stopped "
+            f"{stopped_after:.2f} s after send_stop_job_command (status stopped, in FailedJobRegistry)"
+        )
     finally:
         purge_keys(redis)

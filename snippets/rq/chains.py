@@ -46,6 +46,8 @@ def send():
     b = queue.enqueue(parse, depends_on=a)  # deferred until a has finished
     c = queue.enqueue(store, depends_on=b)
     return a, b, c
+
+
 # --8<-- [end:example]
 
 
@@ -62,7 +64,9 @@ if __name__ == "__main__":
         assert result.return_value == "stored 24", result.return_value
         a.refresh(), b.refresh(), c.refresh()
         assert a.ended_at <= b.started_at and b.ended_at <= c.started_at, "steps overlapped"
-        print(f"OBSERVED: fetch -> parse -> store via depends_on gave {result.return_value!r}; "
-              f"parse was deferred until fetch finished")
+        print(
+            f"OBSERVED: fetch -> parse -> store via depends_on gave {result.return_value!r}; "
+            f"parse was deferred until fetch finished"
+        )
     finally:
         purge_keys(redis)

@@ -33,6 +33,8 @@ def send(n: int = 3):
     from concurrency import busy  # import by module name, as the worker will
 
     return [queue.enqueue(busy, 1.5) for _ in range(n)]
+
+
 # Parallel: `rq worker-pool -n 3 <queue>`; one at a time: `rq worker <queue>`
 # --8<-- [end:example]
 
@@ -49,8 +51,9 @@ if __name__ == "__main__":
 
     try:
         # worker-pool logs "*** Listening on" once per worker it forks
-        with start_worker("concurrency", queues=[queue.name], command="worker-pool", args=["-n", "3"],
-                          ready_count=3, timeout=25):
+        with start_worker(
+            "concurrency", queues=[queue.name], command="worker-pool", args=["-n", "3"], ready_count=3, timeout=25
+        ):
             pool_wall, pool_pids, pool_overlap = run(send())
         with start_worker("concurrency", queues=[queue.name]):
             solo_wall, solo_pids, solo_overlap = run(send())
@@ -58,7 +61,9 @@ if __name__ == "__main__":
         assert pool_overlap > 0.5, f"pool: jobs did not overlap ({pool_overlap:.2f} s)"
         assert pool_pids == 3 and pool_wall < 3.0, f"pool: {pool_pids} processes, wall {pool_wall:.2f} s"
         assert solo_overlap < 0 and solo_wall >= 4.3, f"single worker: overlap {solo_overlap:.2f} s"
-        print(f"OBSERVED: worker-pool -n 3 ran 3x1.5 s jobs in {pool_wall:.2f} s in {pool_pids} processes "
-              f"(all overlapping {pool_overlap:.2f} s); one rq worker took {solo_wall:.2f} s, one at a time")
+        print(
+            f"OBSERVED: worker-pool -n 3 ran 3x1.5 s jobs in {pool_wall:.2f} s in {pool_pids} processes "
+            f"(all overlapping {pool_overlap:.2f} s); one rq worker took {solo_wall:.2f} s, one at a time"
+        )
     finally:
         purge_keys(redis)

@@ -40,6 +40,8 @@ def inspect_and_requeue() -> list[str]:
         print(job_id, job.func_name, job.latest_result().exc_string.splitlines()[-1])
         failed.requeue(job_id)  # back onto its original queue
     return failed.get_job_ids()
+
+
 # --8<-- [end:example]
 
 
@@ -68,7 +70,9 @@ if __name__ == "__main__":
         assert job.get_status() == JobStatus.FINISHED, job.get_status()
         assert job.latest_result().return_value == "charged 42"
         assert DEFAULT_FAILURE_TTL == 31536000 and ttl > 31_000_000, ttl
-        print(f"OBSERVED: failed job kept in FailedJobRegistry (key TTL {ttl} s ~ 1 year, "
-              f"registry expiry {expires_in:%Y-%m-%d}) with its exception; requeued, then succeeded")
+        print(
+            f"OBSERVED: failed job kept in FailedJobRegistry (key TTL {ttl} s ~ 1 year, "
+            f"registry expiry {expires_in:%Y-%m-%d}) with its exception; requeued, then succeeded"
+        )
     finally:
         purge_keys(redis)

@@ -34,6 +34,8 @@ def send():
     from delayed import ping  # import by module name, as the worker will
 
     return queue.enqueue_in(timedelta(seconds=2), ping)  # or queue.enqueue_at(datetime, ping)
+
+
 # --8<-- [end:example]
 
 
@@ -60,7 +62,9 @@ if __name__ == "__main__":
         delay = result.return_value - sent
         # due times are whole seconds and the scheduler polls every second: 2 s +-1 s, plus a margin
         assert 0.9 <= delay <= 4.0, f"ran {delay:.2f} s after enqueue_in(2 s)"
-        print(f"OBSERVED: enqueue_in(2 s) ran after {delay:.2f} s with --with-scheduler; "
-              f"not run at all by a worker without it (still scheduled after 3 s)")
+        print(
+            f"OBSERVED: enqueue_in(2 s) ran after {delay:.2f} s with --with-scheduler; "
+            f"not run at all by a worker without it (still scheduled after 3 s)"
+        )
     finally:
         purge_keys(redis)

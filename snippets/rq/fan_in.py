@@ -39,6 +39,8 @@ def send():
     parts = [queue.enqueue(square, n) for n in (1, 2, 3)]
     join = queue.enqueue(total, depends_on=parts)  # runs once all parts have finished
     return parts, join
+
+
 # --8<-- [end:example]
 
 
@@ -46,8 +48,9 @@ if __name__ == "__main__":
     from _worker import purge_keys, start_worker
 
     try:
-        with start_worker("fan_in", queues=[queue.name], command="worker-pool", args=["-n", "3"],
-                          ready_count=3, timeout=25):
+        with start_worker(
+            "fan_in", queues=[queue.name], command="worker-pool", args=["-n", "3"], ready_count=3, timeout=25
+        ):
             parts, join = send()
             result = join.latest_result(timeout=15)
         assert result is not None and result.return_value == 14, result
@@ -58,7 +61,9 @@ if __name__ == "__main__":
         parallel = (max(starts) - min(starts)).total_seconds() < 0.9
         assert parallel, "parts did not run in parallel"
         assert join.started_at >= max(p.ended_at for p in parts), "join ran before all parts finished"
-        print(f"OBSERVED: 3 parts started within {(max(starts) - min(starts)).total_seconds():.2f} s of each "
-              f"other; join (depends_on all) ran after them and returned {result.return_value}")
+        print(
+            f"OBSERVED: 3 parts started within {(max(starts) - min(starts)).total_seconds():.2f} s of each "
+            f"other; join (depends_on all) ran after them and returned {result.return_value}"
+        )
     finally:
         purge_keys(redis)

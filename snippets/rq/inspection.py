@@ -36,6 +36,8 @@ def snapshot(queue: Queue) -> dict:
         "finished": queue.finished_job_registry.count,
         "workers": {w.name: w.get_current_job_id() for w in Worker.all(queue=queue)},
     }
+
+
 # --8<-- [end:example]
 
 
@@ -80,8 +82,13 @@ if __name__ == "__main__":
         expected = {"queued": 1, "started": 1, "failed": 1, "scheduled": 1, "deferred": 1, "finished": 0}
         got = {k: v for k, v in snap.items() if k != "workers"}
         assert got == expected, f"counts {got}, expected {expected}"
-        assert ids == {"queued": [waiting.id], "started": [running.id], "failed": [failing.id],
-                       "scheduled": [later.id], "deferred": [blocked.id]}, ids
+        assert ids == {
+            "queued": [waiting.id],
+            "started": [running.id],
+            "failed": [failing.id],
+            "scheduled": [later.id],
+            "deferred": [blocked.id],
+        }, ids
         assert snap["workers"] == {worker_name: running.id} and queue_workers == 1, snap["workers"]
         print(f"OBSERVED: counts {got}; Worker.all() -> 1 worker running {running.id[:8]}")
     finally:

@@ -13,7 +13,11 @@ meta = metadata("rq")
 requires_python = meta["Requires-Python"]
 licence = meta["License-Expression"]
 pythons = sorted(
-    (c.rsplit(" :: ", 1)[1] for c in meta.get_all("Classifier") if c.startswith("Programming Language :: Python :: 3.")),
+    (
+        c.rsplit(" :: ", 1)[1]
+        for c in meta.get_all("Classifier")
+        if c.startswith("Programming Language :: Python :: 3.")
+    ),
     key=lambda v: tuple(map(int, v.split("."))),
 )
 # --8<-- [end:example]
@@ -24,5 +28,7 @@ if __name__ == "__main__":
     assert licence == "BSD-2-Clause", licence
     assert "License :: OSI Approved :: BSD License" in meta.get_all("Classifier")
     assert pythons == ["3.10", "3.11", "3.12", "3.13", "3.14", "3.15"], pythons
-    print(f"OBSERVED: rq {version('rq')}: Requires-Python {requires_python}; classifiers "
-          f"{pythons[0]}-{pythons[-1]}; License-Expression {licence}")
+    print(
+        f"OBSERVED: rq {version('rq')}: Requires-Python {requires_python}; classifiers "
+        f"{pythons[0]}-{pythons[-1]}; License-Expression {licence}"
+    )

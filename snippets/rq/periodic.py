@@ -46,7 +46,6 @@ if __name__ == "__main__":
         gaps = [b - a for a, b in zip(runs, runs[1:])]
         assert len(runs) >= 2, f"only {len(runs)} run(s)"
         assert all(0.5 <= g <= 2.5 for g in gaps), f"gaps {gaps}"
-        print(f"OBSERVED: {len(runs)} runs of an interval=1 cron job, gaps "
-              + ", ".join(f"{g:.2f} s" for g in gaps))
+        print(f"OBSERVED: {len(runs)} runs of an interval=1 cron job, gaps " + ", ".join(f"{g:.2f} s" for g in gaps))
     finally:
         purge_keys(redis)

@@ -38,6 +38,8 @@ def send() -> None:
         default.enqueue(record, f"normal-{i}")
     default.enqueue(record, "urgent", at_front=True)  # jumps the line within the queue
     high.enqueue(record, "high")  # separate queue, listed first by the worker
+
+
 # --8<-- [end:example]
 
 

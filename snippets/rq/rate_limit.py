@@ -37,6 +37,8 @@ def send():
     from rate_limit import report  # import by module name, as the worker will
 
     return [queue.enqueue(report, n, rate_limit=reports) for n in range(4)]
+
+
 # --8<-- [end:example]
 
 
@@ -53,8 +55,9 @@ if __name__ == "__main__":
     from _worker import purge_keys, start_worker
 
     try:
-        with start_worker("rate_limit", queues=[queue.name], command="worker-pool", args=["-n", "4"],
-                          ready_count=4, timeout=25):
+        with start_worker(
+            "rate_limit", queues=[queue.name], command="worker-pool", args=["-n", "4"], ready_count=4, timeout=25
+        ):
             jobs = send()
             statuses = [job.get_status().value for job in jobs]
             spans = [job.latest_result(timeout=20).return_value for job in jobs]
@@ -64,7 +67,9 @@ if __name__ == "__main__":
         wall = max(e for _, e in spans) - min(s for s, _ in spans)
         assert peak == 2, f"{peak} jobs ran at once, limit is 2"
         assert wall >= 1.9, f"4 x 1 s jobs at concurrency 2 took only {wall:.2f} s"
-        print(f"OBSERVED: statuses at enqueue {statuses}; at most {peak} ran at once on 4 workers; "
-              f"4 x 1 s jobs took {wall:.2f} s")
+        print(
+            f"OBSERVED: statuses at enqueue {statuses}; at most {peak} ran at once on 4 workers; "
+            f"4 x 1 s jobs took {wall:.2f} s"
+        )
     finally:
         purge_keys(redis)

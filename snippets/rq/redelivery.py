@@ -40,6 +40,8 @@ def send(name: str, retry: Retry | None = None) -> Job:
     from redelivery import import_file  # import by module name, as the worker will
 
     return queue.enqueue(import_file, name, retry=retry)  # default: no retry
+
+
 # --8<-- [end:example]
 
 
@@ -80,8 +82,10 @@ if __name__ == "__main__":
         assert runs["plain.csv"] == 1, f"default job ran {runs['plain.csv']} times"
         assert result is not None and result.return_value == "retried.csv imported on attempt 2", result
         assert runs["retried.csv"] == 2
-        print(f"OBSERVED: after kill -9 the job stayed 'started' (heartbeat expiry {expiry_plain:.0f} s); then "
-              f"default job -> FailedJobRegistry (AbandonedJobError), ran 1x; job with Retry(max=3) ran again "
-              f"on the fresh worker ({runs['retried.csv']} attempts)")
+        print(
+            f"OBSERVED: after kill -9 the job stayed 'started' (heartbeat expiry {expiry_plain:.0f} s); then "
+            f"default job -> FailedJobRegistry (AbandonedJobError), ran 1x; job with Retry(max=3) ran again "
+            f"on the fresh worker ({runs['retried.csv']} attempts)"
+        )
     finally:
         purge_keys(redis)

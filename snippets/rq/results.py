@@ -41,6 +41,8 @@ def enqueue_and_wait() -> tuple[int, float]:
     waited = time.monotonic() - started
     assert result is not None and result.type == Result.Type.SUCCESSFUL, result
     return result.return_value, waited
+
+
 # --8<-- [end:example]
 
 

@@ -37,6 +37,8 @@ def send() -> tuple[Job, Job]:
     plain = queue.enqueue(always_fails, "plain")  # default: no retry
     retried = queue.enqueue(always_fails, "retried", retry=Retry(max=2, interval=[1, 4]))
     return plain, retried
+
+
 # --8<-- [end:example]
 
 

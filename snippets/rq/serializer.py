@@ -58,8 +58,9 @@ if __name__ == "__main__":
         # Both round-trip through real workers, each with its queue's serializer.
         with start_worker("serializer", queues=[default_queue.name], burst=True, ready=None) as w1:
             w1.proc.wait(timeout=20)
-        with start_worker("serializer", queues=[json_queue.name], burst=True, ready=None,
-                          args=["--serializer", "json"]) as w2:
+        with start_worker(
+            "serializer", queues=[json_queue.name], burst=True, ready=None, args=["--serializer", "json"]
+        ) as w2:
             w2.proc.wait(timeout=20)
         assert pickled.latest_result().return_value == "hello pickle"
         assert as_json.latest_result().return_value == "hello json"

@@ -32,6 +32,8 @@ def send():
     from shutdown import report  # import by module name, as the worker will
 
     return queue.enqueue(report, 2), queue.enqueue(report, 0)
+
+
 # --8<-- [end:example]
 
 
@@ -55,7 +57,9 @@ if __name__ == "__main__":
         assert exited >= finished, "worker exited before the task finished"
         assert worker.proc.returncode == 0, worker.proc.returncode
         assert waiting.get_status() == JobStatus.QUEUED and waiting.id in queue.job_ids, "queued job was lost"
-        print(f"OBSERVED: SIGTERM {finished - sent:.2f} s before the 2 s task ended; task finished, worker exited "
-              f"{exited - finished:.2f} s later with code 0; next job still queued")
+        print(
+            f"OBSERVED: SIGTERM {finished - sent:.2f} s before the 2 s task ended; task finished, worker exited "
+            f"{exited - finished:.2f} s later with code 0; next job still queued"
+        )
     finally:
         purge_keys(redis)

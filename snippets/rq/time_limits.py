@@ -34,6 +34,8 @@ def send():
     from time_limits import slow  # import by module name, as the worker will
 
     return queue.enqueue(slow, 10, job_timeout=1)  # per job; also Queue(default_timeout=...)
+
+
 # --8<-- [end:example]
 
 
@@ -60,7 +62,9 @@ if __name__ == "__main__":
         assert "JobTimeoutException" in (job.exc_info or ""), job.exc_info
         assert not redis.exists(FINISHED), "the task ran to completion despite the limit"
         assert 0.8 <= ran <= 3.0, f"job ran {ran:.2f} s, expected ~1 s"
-        print(f"OBSERVED: job_timeout=1 stopped a 10 s task after {ran:.2f} s (JobTimeoutException); "
-              f"default timeout {default_timeout} s")
+        print(
+            f"OBSERVED: job_timeout=1 stopped a 10 s task after {ran:.2f} s (JobTimeoutException); "
+            f"default timeout {default_timeout} s"
+        )
     finally:
         purge_keys(redis)

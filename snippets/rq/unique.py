@@ -36,6 +36,8 @@ def enqueue_once(user_id: int) -> bool:
         return True
     except DuplicateJobError:  # a job with this id already exists
         return False
+
+
 # --8<-- [end:example]
 
 
@@ -56,7 +58,9 @@ if __name__ == "__main__":
         Job.fetch("welcome-42", connection=redis).delete()
         after_delete = enqueue_once(42)
         assert after_delete is True
-        print("OBSERVED: 2nd enqueue with the same job_id raised DuplicateJobError (1 queued, ran once); "
-              "still rejected after the run while the job is kept; accepted again after job.delete()")
+        print(
+            "OBSERVED: 2nd enqueue with the same job_id raised DuplicateJobError (1 queued, ran once); "
+            "still rejected after the run while the job is kept; accepted again after job.delete()"
+        )
     finally:
         purge_keys(redis)

@@ -16,9 +16,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Mapping, Optional, Sequence
 
 HERE = Path(__file__).resolve().parent
 
@@ -118,10 +118,15 @@ class WorkerProcess:
         return time.monotonic() - started
 
 
-def _launch(cmd: list[str], env: Optional[Mapping[str, str]], ready_line: str) -> WorkerProcess:
+def _launch(cmd: list[str], env: Mapping[str, str] | None, ready_line: str) -> WorkerProcess:
     proc = subprocess.Popen(
-        cmd, cwd=HERE, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+        cmd,
+        cwd=HERE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
     )
     return WorkerProcess(proc, ready_line)
 
@@ -132,8 +137,8 @@ def start_worker(
     *,
     queues: Sequence[str] = (),
     workers: int = 1,
-    max_async_tasks: Optional[int] = None,
-    env: Optional[Mapping[str, str]] = None,
+    max_async_tasks: int | None = None,
+    env: Mapping[str, str] | None = None,
     extra_args: Sequence[str] = (),
     ready_timeout: float = 40.0,
     grace: float = 8.0,
@@ -159,8 +164,8 @@ def start_worker(
 def start_scheduler(
     scheduler: str,
     *,
-    update_interval: Optional[int] = None,
-    env: Optional[Mapping[str, str]] = None,
+    update_interval: int | None = None,
+    env: Mapping[str, str] | None = None,
     ready_timeout: float = 40.0,
 ) -> Iterator[WorkerProcess]:
     """Run ``python -m taskiq scheduler <module:scheduler>`` (a separate process) until the block ends."""

@@ -30,8 +30,12 @@ store = redis.Redis.from_url(REDIS_URL)
 def make_broker() -> AsyncBroker:
     """RabbitMQ (taskiq-aio-pika) for amqp:// URLs, else a Redis list (taskiq-redis)."""
     if BROKER_URL.startswith("amqp"):
-        return AioPikaBroker(BROKER_URL, exchange=Exchange(name=QUEUE), task_queues=[Queue(name=QUEUE)],
-                             dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"))
+        return AioPikaBroker(
+            BROKER_URL,
+            exchange=Exchange(name=QUEUE),
+            task_queues=[Queue(name=QUEUE)],
+            dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"),
+        )
     return ListQueueBroker(BROKER_URL, queue_name=QUEUE)
 
 
@@ -51,10 +55,12 @@ def sync_sleep(tag: str) -> None:  # run in the worker's thread pool (or --use-p
     start = time.time()
     time.sleep(1)
     redis.Redis.from_url(REDIS_URL).rpush(f"{NS}:{tag}", f"{os.getpid()} {start} {time.time()}")
+
+
 # --8<-- [end:example]
 
 
-async def send(task: "object", tag: str, n: int = 4) -> None:
+async def send(task: object, tag: str, n: int = 4) -> None:
     await broker.startup()
     for _ in range(n):
         await task.kiq(tag)  # type: ignore[attr-defined]
@@ -85,8 +91,9 @@ if __name__ == "__main__":
             pids, span = collect("threads")
             assert pids == {w.pids()[1]} and span < 2.5, f"threads: pids {pids}, span {span:.2f}"
             out.append(f"4 sync tasks in its thread pool in {span:.2f} s")
-        with start_worker("concurrency:broker", workers=1, extra_args=["--use-process-pool",
-                                                                        "--max-process-pool-processes", "2"]) as w:
+        with start_worker(
+            "concurrency:broker", workers=1, extra_args=["--use-process-pool", "--max-process-pool-processes", "2"]
+        ) as w:
             worker_pid = w.pids()[1]
             asyncio.run(send(sync_sleep, "procpool"))
             pids, span = collect("procpool")
@@ -99,8 +106,10 @@ if __name__ == "__main__":
             if BROKER_URL.startswith("amqp"):
                 # AioPikaBroker's qos=10 lets one process prefetch both messages; it then runs them
                 # one by one (--max-async-tasks 1), so spreading is not guaranteed on RabbitMQ.
-                out.append(f"--workers 2: 2 worker processes started; RabbitMQ qos=10 prefetch sent the 2 tasks "
-                           f"to {len(pids)} of them ({span:.2f} s)")
+                out.append(
+                    f"--workers 2: 2 worker processes started; RabbitMQ qos=10 prefetch sent the 2 tasks "
+                    f"to {len(pids)} of them ({span:.2f} s)"
+                )
             else:
                 assert len(pids) == 2 and span < 1.9, f"procs: pids {pids}, span {span:.2f}"
                 out.append(f"--workers 2 --max-async-tasks 1: 2 tasks in 2 processes in {span:.2f} s")

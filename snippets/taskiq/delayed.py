@@ -15,7 +15,7 @@ import asyncio
 import os
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import redis
 import redis.asyncio as aioredis
@@ -34,8 +34,12 @@ astore = aioredis.from_url(REDIS_URL)
 # --8<-- [start:example]
 if RABBIT:
     broker: AsyncBroker = AioPikaBroker(
-        BROKER_URL, exchange=Exchange(name=QUEUE), task_queues=[Queue(name=QUEUE)],
-        delay_queue=Queue(name=f"{QUEUE}.delay"), dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"))
+        BROKER_URL,
+        exchange=Exchange(name=QUEUE),
+        task_queues=[Queue(name=QUEUE)],
+        delay_queue=Queue(name=f"{QUEUE}.delay"),
+        dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"),
+    )
 else:
     broker = ListQueueBroker(BROKER_URL, queue_name=QUEUE)
 source = ListRedisScheduleSource(REDIS_URL, prefix=f"taskiq-{NS}-schedule")
@@ -52,8 +56,10 @@ async def send_later() -> None:
     if RABBIT:
         await remind.kicker().with_labels(delay=2).kiq(time.time())
     else:
-        await remind.schedule_by_time(source, datetime.now(timezone.utc) + timedelta(seconds=2), time.time())
+        await remind.schedule_by_time(source, datetime.now(UTC) + timedelta(seconds=2), time.time())
     await broker.shutdown()
+
+
 # --8<-- [end:example]
 
 

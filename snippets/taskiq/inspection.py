@@ -27,8 +27,12 @@ RABBIT = BROKER_URL.startswith("amqp")
 def make_broker() -> AsyncBroker:
     """RabbitMQ (taskiq-aio-pika) for amqp:// URLs, else a Redis list (taskiq-redis)."""
     if RABBIT:
-        return AioPikaBroker(BROKER_URL, exchange=Exchange(name=QUEUE), task_queues=[Queue(name=QUEUE)],
-                             dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"))
+        return AioPikaBroker(
+            BROKER_URL,
+            exchange=Exchange(name=QUEUE),
+            task_queues=[Queue(name=QUEUE)],
+            dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"),
+        )
     return ListQueueBroker(BROKER_URL, queue_name=QUEUE)
 
 
@@ -72,6 +76,8 @@ async def demo() -> tuple[int, int]:
     await purge()
     await broker.shutdown()
     return queued, await count_queued()
+
+
 # --8<-- [end:example]
 
 
@@ -85,5 +91,7 @@ if __name__ == "__main__":
         if not RABBIT:
             redis.Redis.from_url(BROKER_URL).delete(QUEUE)
     assert queued == 3 and after == 0, (queued, after)
-    print(f"OBSERVED: no cancel/revoke/inspect API on broker or task handle; 3 kiq() with the same task_id "
-          f"queued {queued} messages (no dedup), counted and purged via the {'RabbitMQ queue' if RABBIT else 'Redis list'} directly")
+    print(
+        f"OBSERVED: no cancel/revoke/inspect API on broker or task handle; 3 kiq() with the same task_id "
+        f"queued {queued} messages (no dedup), counted and purged via the {'RabbitMQ queue' if RABBIT else 'Redis list'} directly"
+    )

@@ -8,8 +8,11 @@ from importlib.metadata import metadata
 meta = metadata("taskiq")
 requires = meta["Requires-Python"]
 licence = meta["License-Expression"]
-versions = sorted(c.rsplit(" ", 1)[-1] for c in meta.get_all("Classifier") or []
-                  if c.startswith("Programming Language :: Python :: 3."))
+versions = sorted(
+    c.rsplit(" ", 1)[-1]
+    for c in meta.get_all("Classifier") or []
+    if c.startswith("Programming Language :: Python :: 3.")
+)
 # --8<-- [end:example]
 
 if __name__ == "__main__":
@@ -17,5 +20,7 @@ if __name__ == "__main__":
     assert requires == "<4,>=3.10", requires
     assert licence == "MIT", licence
     assert versions == ["3.10", "3.11", "3.12", "3.13", "3.14"], versions
-    print(f"OBSERVED: taskiq {meta['Version']}: Requires-Python {requires}, classifiers {', '.join(versions)}; "
-          f"License-Expression {licence}")
+    print(
+        f"OBSERVED: taskiq {meta['Version']}: Requires-Python {requires}, classifiers {', '.join(versions)}; "
+        f"License-Expression {licence}"
+    )

@@ -29,8 +29,12 @@ astore = aioredis.from_url(REDIS_URL)
 def make_broker() -> AsyncBroker:
     """RabbitMQ (taskiq-aio-pika) for amqp:// URLs, else a Redis list (taskiq-redis)."""
     if BROKER_URL.startswith("amqp"):
-        return AioPikaBroker(BROKER_URL, exchange=Exchange(name=QUEUE), task_queues=[Queue(name=QUEUE)],
-                             dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"))
+        return AioPikaBroker(
+            BROKER_URL,
+            exchange=Exchange(name=QUEUE),
+            task_queues=[Queue(name=QUEUE)],
+            dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"),
+        )
     return ListQueueBroker(BROKER_URL, queue_name=QUEUE)
 
 
@@ -43,6 +47,8 @@ scheduler = TaskiqScheduler(broker, sources=[LabelScheduleSource(broker)])
 @broker.task(schedule=[{"interval": 1}])  # or {"cron": "*/5 * * * *"}
 async def heartbeat() -> None:
     await astore.rpush(f"{NS}:periodic", time.time())
+
+
 # --8<-- [end:example]
 
 
@@ -65,5 +71,7 @@ if __name__ == "__main__":
     assert len(stamps) >= 3, f"expected >= 3 runs, got {len(stamps)}"
     gaps = [b - a for a, b in zip(stamps, stamps[1:])][:3]
     assert all(0.5 <= g <= 2.5 for g in gaps), gaps
-    print(f"OBSERVED: interval=1 schedule via taskiq scheduler: {len(stamps)} runs, gaps "
-          f"{', '.join(f'{g:.2f} s' for g in gaps)}; 0 runs before the scheduler started")
+    print(
+        f"OBSERVED: interval=1 schedule via taskiq scheduler: {len(stamps)} runs, gaps "
+        f"{', '.join(f'{g:.2f} s' for g in gaps)}; 0 runs before the scheduler started"
+    )

@@ -29,9 +29,11 @@ astore = aioredis.from_url(REDIS_URL)
 # --8<-- [start:example]
 if RABBIT:
     broker: AsyncBroker = AioPikaBroker(
-        BROKER_URL, exchange=Exchange(name=QUEUE),
+        BROKER_URL,
+        exchange=Exchange(name=QUEUE),
         task_queues=[Queue(name=QUEUE, type=QueueType.CLASSIC, max_priority=10)],
-        dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"))
+        dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"),
+    )
 else:
     broker = ListQueueBroker(BROKER_URL, queue_name=QUEUE)
 
@@ -47,6 +49,8 @@ async def enqueue() -> None:
         await job.kicker().with_labels(priority=1).kiq(f"low{i}")
     await job.kicker().with_labels(priority=9).kiq("URGENT")  # queued last
     await broker.shutdown()
+
+
 # --8<-- [end:example]
 
 
@@ -71,4 +75,6 @@ if __name__ == "__main__":
         assert pos == 1, f"RabbitMQ should run the urgent task first: {order}"
     else:
         assert pos == 6, f"Redis list should be FIFO: {order}"
-    print(f"OBSERVED: {'RabbitMQ' if RABBIT else 'Redis'}: urgent task (priority=9) queued last ran {pos} of 6: {order}")
+    print(
+        f"OBSERVED: {'RabbitMQ' if RABBIT else 'Redis'}: urgent task (priority=9) queued last ran {pos} of 6: {order}"
+    )

@@ -30,8 +30,12 @@ STARTS, DONE = f"{NS}:redelivery:starts", f"{NS}:redelivery:done"
 
 # --8<-- [start:example]
 if RABBIT:
-    broker: AsyncBroker = AioPikaBroker(BROKER_URL, exchange=Exchange(name=QUEUE), task_queues=[Queue(name=QUEUE)],
-                                        dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"))
+    broker: AsyncBroker = AioPikaBroker(
+        BROKER_URL,
+        exchange=Exchange(name=QUEUE),
+        task_queues=[Queue(name=QUEUE)],
+        dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"),
+    )
 else:
     broker = ListQueueBroker(BROKER_URL, queue_name=QUEUE)  # LPUSH / BRPOP, no acks
 
@@ -41,6 +45,8 @@ async def long_task() -> None:
     await astore.rpush(STARTS, os.getpid())
     await asyncio.sleep(3)
     await astore.rpush(DONE, os.getpid())
+
+
 # --8<-- [end:example]
 
 
@@ -75,8 +81,10 @@ if __name__ == "__main__":
                 rerun = time.monotonic() - t0
                 done = wait_for(store, DONE, 1, 10)
             assert starts == 2 and done == 1, f"starts={starts} done={done}"
-            print(f"OBSERVED: RabbitMQ: after kill -9 mid-task a fresh default worker re-ran the task "
-                  f"{rerun:.1f} s after it was ready and completed it")
+            print(
+                f"OBSERVED: RabbitMQ: after kill -9 mid-task a fresh default worker re-ran the task "
+                f"{rerun:.1f} s after it was ready and completed it"
+            )
         else:
             left = store.llen(QUEUE)
             with start_worker("redelivery:broker") as second:
@@ -84,8 +92,10 @@ if __name__ == "__main__":
                 second.kill()  # idle worker, empty list: nothing to lose
             assert left == 0, f"list should be empty, has {left}"
             assert starts == 1, f"ListQueueBroker cannot redeliver, yet the task started {starts} times"
-            print("OBSERVED: Redis ListQueueBroker: after kill -9 mid-task the list was empty and a fresh "
-                  "worker did not run the task in 4 s: the task was lost (at-most-once)")
+            print(
+                "OBSERVED: Redis ListQueueBroker: after kill -9 mid-task the list was empty and a fresh "
+                "worker did not run the task in 4 s: the task was lost (at-most-once)"
+            )
     finally:
         for key in store.scan_iter(f"*{NS}*"):
             store.delete(key)

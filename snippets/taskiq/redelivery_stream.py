@@ -30,8 +30,9 @@ STARTS, DONE = f"{NS}:stream:starts", f"{NS}:stream:done"
 # The demo's last worker sets DEMO_IDLE_MS to shorten how long a pending message must be idle
 # before another consumer may claim it; otherwise the default (10 minutes) applies.
 idle = os.environ.get("DEMO_IDLE_MS")
-broker = RedisStreamBroker(BROKER_URL, queue_name=STREAM, consumer_group_name=f"taskiq-{NS}",
-                           **({"idle_timeout": int(idle)} if idle else {}))
+broker = RedisStreamBroker(
+    BROKER_URL, queue_name=STREAM, consumer_group_name=f"taskiq-{NS}", **({"idle_timeout": int(idle)} if idle else {})
+)
 
 
 @broker.task
@@ -44,10 +45,12 @@ async def long_task() -> None:
     await astore.rpush(STARTS, os.getpid())
     await asyncio.sleep(3)
     await astore.rpush(DONE, os.getpid())
+
+
 # --8<-- [end:example]
 
 
-async def send(task: "object") -> None:
+async def send(task: object) -> None:
     await broker.startup()
     await task.kiq()  # type: ignore[attr-defined]
     await broker.shutdown()
@@ -91,6 +94,8 @@ if __name__ == "__main__":
     finally:
         for key in list(store.scan_iter(f"*{NS}*")) + list(bstore.scan_iter(f"*{NS}*")):
             store.delete(key)
-    print(f"OBSERVED: RedisStreamBroker: after kill -9 the message stayed pending (1); a default worker "
-          f"(idle_timeout=600000 ms) did not re-run it in 4 s; with idle_timeout=1000 it was still not re-run "
-          f"in 3.5 s while the stream was quiet; {rerun:.1f} s after one new message it was reclaimed, re-run and acked (pending now {left})")
+    print(
+        f"OBSERVED: RedisStreamBroker: after kill -9 the message stayed pending (1); a default worker "
+        f"(idle_timeout=600000 ms) did not re-run it in 4 s; with idle_timeout=1000 it was still not re-run "
+        f"in 3.5 s while the stream was quiet; {rerun:.1f} s after one new message it was reclaimed, re-run and acked (pending now {left})"
+    )

@@ -30,8 +30,12 @@ PREFIX = f"taskiq-{NS}-results"
 def make_broker() -> AsyncBroker:
     """RabbitMQ (taskiq-aio-pika) for amqp:// URLs, else a Redis list (taskiq-redis)."""
     if BROKER_URL.startswith("amqp"):
-        return AioPikaBroker(BROKER_URL, exchange=Exchange(name=QUEUE), task_queues=[Queue(name=QUEUE)],
-                             dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"))
+        return AioPikaBroker(
+            BROKER_URL,
+            exchange=Exchange(name=QUEUE),
+            task_queues=[Queue(name=QUEUE)],
+            dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"),
+        )
     return ListQueueBroker(BROKER_URL, queue_name=QUEUE)
 
 
@@ -56,6 +60,8 @@ async def demo() -> tuple[int, float]:
     assert again.return_value == 5
     await broker.shutdown()
     return result.return_value, waited
+
+
 # --8<-- [end:example]
 
 
@@ -80,6 +86,7 @@ if __name__ == "__main__":
         # keep_results=False: GETDEL on read. result_ex_time: a TTL on the key.
         async def options() -> tuple[bool, int]:
             from taskiq import TaskiqResult
+
             b = RedisAsyncResultBackend(REDIS_URL, prefix_str=PREFIX, keep_results=False, result_ex_time=60)
             await b.set_result("x", TaskiqResult(is_err=False, return_value=1, execution_time=0.0))
             ttl_opt = store.ttl(f"{PREFIX}:x")
@@ -93,6 +100,8 @@ if __name__ == "__main__":
     finally:
         for key in store.scan_iter(f"*{NS}*"):
             store.delete(key)
-    print(f"OBSERVED: wait_result returned 5 after {waited:.2f} s; result key TTL -1 (never expires), "
-          f"pickled (starts 0x80), still there after 2 reads; keep_results=False deleted it on read; "
-          f"result_ex_time=60 gave TTL {ttl_opt} s; worker SIGTERM stop took {stop_s:.1f} s")
+    print(
+        f"OBSERVED: wait_result returned 5 after {waited:.2f} s; result key TTL -1 (never expires), "
+        f"pickled (starts 0x80), still there after 2 reads; keep_results=False deleted it on read; "
+        f"result_ex_time=60 gave TTL {ttl_opt} s; worker SIGTERM stop took {stop_s:.1f} s"
+    )

@@ -28,8 +28,12 @@ QUEUE = f"taskiq-{NS}-retries"
 def make_broker() -> AsyncBroker:
     """RabbitMQ (taskiq-aio-pika) for amqp:// URLs, else a Redis list (taskiq-redis)."""
     if BROKER_URL.startswith("amqp"):
-        return AioPikaBroker(BROKER_URL, exchange=Exchange(name=QUEUE), task_queues=[Queue(name=QUEUE)],
-                             dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"))
+        return AioPikaBroker(
+            BROKER_URL,
+            exchange=Exchange(name=QUEUE),
+            task_queues=[Queue(name=QUEUE)],
+            dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"),
+        )
     return ListQueueBroker(BROKER_URL, queue_name=QUEUE)
 
 
@@ -49,6 +53,8 @@ async def flaky() -> None:
 async def not_opted_in() -> None:
     await astore.rpush(f"{NS}:retries:plain", time.time())
     raise RuntimeError("boom")
+
+
 # --8<-- [end:example]
 
 
@@ -81,6 +87,8 @@ if __name__ == "__main__":
     assert len(stamps) == 3, f"max_retries=3 should mean 3 attempts in total, got {len(stamps)}"
     gaps = [b - a for a, b in zip(stamps, stamps[1:])]
     assert all(g < 1.5 for g in gaps), f"SimpleRetryMiddleware has no delay, gaps {gaps}"
-    print(f"OBSERVED: SimpleRetryMiddleware defaults default_retry_count=3, default_retry_label=False; "
-          f"task without retry_on_error ran 1 time; retry_on_error=True, max_retries=3 ran {len(stamps)} "
-          f"times in total, gaps {', '.join(f'{g:.2f} s' for g in gaps)} (no backoff)")
+    print(
+        f"OBSERVED: SimpleRetryMiddleware defaults default_retry_count=3, default_retry_label=False; "
+        f"task without retry_on_error ran 1 time; retry_on_error=True, max_retries=3 ran {len(stamps)} "
+        f"times in total, gaps {', '.join(f'{g:.2f} s' for g in gaps)} (no backoff)"
+    )

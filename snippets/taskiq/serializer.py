@@ -28,8 +28,12 @@ QUEUE = f"taskiq-{NS}-serializer"
 def make_broker() -> AsyncBroker:
     """RabbitMQ (taskiq-aio-pika) for amqp:// URLs, else a Redis list (taskiq-redis)."""
     if BROKER_URL.startswith("amqp"):
-        return AioPikaBroker(BROKER_URL, exchange=Exchange(name=QUEUE), task_queues=[Queue(name=QUEUE)],
-                             dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"))
+        return AioPikaBroker(
+            BROKER_URL,
+            exchange=Exchange(name=QUEUE),
+            task_queues=[Queue(name=QUEUE)],
+            dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"),
+        )
     return ListQueueBroker(BROKER_URL, queue_name=QUEUE)
 
 
@@ -56,6 +60,8 @@ async def send_and_peek() -> bytes:
         await conn.close()
         return body
     return redis.Redis.from_url(BROKER_URL).lrange(QUEUE, 0, -1)[0]
+
+
 # --8<-- [end:example]
 
 

@@ -30,8 +30,12 @@ astore = aioredis.from_url(REDIS_URL)
 def make_broker() -> AsyncBroker:
     """RabbitMQ (taskiq-aio-pika) for amqp:// URLs, else a Redis list (taskiq-redis)."""
     if BROKER_URL.startswith("amqp"):
-        return AioPikaBroker(BROKER_URL, exchange=Exchange(name=QUEUE), task_queues=[Queue(name=QUEUE)],
-                             dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"))
+        return AioPikaBroker(
+            BROKER_URL,
+            exchange=Exchange(name=QUEUE),
+            task_queues=[Queue(name=QUEUE)],
+            dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"),
+        )
     return ListQueueBroker(BROKER_URL, queue_name=QUEUE)
 
 
@@ -44,6 +48,8 @@ async def slow() -> None:
     await astore.rpush(f"{NS}:shutdown:start", time.time())
     await asyncio.sleep(2)
     await astore.rpush(f"{NS}:shutdown:done", time.time())
+
+
 # --8<-- [end:example]
 
 
@@ -75,6 +81,8 @@ if __name__ == "__main__":
     assert done, "the running task did not finish after SIGTERM"
     assert float(done[0]) > sigterm_at, "task finished before SIGTERM: test did not hit mid-task"
     assert code is not None and code >= 0, f"worker was killed, exit code {code}"
-    print(f"OBSERVED: SIGTERM {float(done[0]) - sigterm_at:.1f} s before the end of a 2 s task: the task "
-          f"completed; the worker exited with code {code} {took:.1f} s after SIGTERM "
-          f"(defaults wait_tasks_timeout=None, shutdown_timeout=5 s)")
+    print(
+        f"OBSERVED: SIGTERM {float(done[0]) - sigterm_at:.1f} s before the end of a 2 s task: the task "
+        f"completed; the worker exited with code {code} {took:.1f} s after SIGTERM "
+        f"(defaults wait_tasks_timeout=None, shutdown_timeout=5 s)"
+    )

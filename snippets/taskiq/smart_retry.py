@@ -32,8 +32,12 @@ astore = aioredis.from_url(REDIS_URL)
 if RABBIT:
     # A delay queue (per-message TTL + dead-letter back to the task queue) makes `delay` work.
     base: AsyncBroker = AioPikaBroker(
-        BROKER_URL, exchange=Exchange(name=QUEUE), task_queues=[Queue(name=QUEUE)],
-        delay_queue=Queue(name=f"{QUEUE}.delay"), dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"))
+        BROKER_URL,
+        exchange=Exchange(name=QUEUE),
+        task_queues=[Queue(name=QUEUE)],
+        delay_queue=Queue(name=f"{QUEUE}.delay"),
+        dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"),
+    )
 else:
     base = ListQueueBroker(BROKER_URL, queue_name=QUEUE)  # has no notion of delay
 
@@ -45,6 +49,8 @@ broker = base.with_middlewares(SmartRetryMiddleware(default_delay=0.5, use_delay
 async def flaky() -> None:
     await astore.rpush(f"{NS}:smart", time.time())
     raise RuntimeError("boom")
+
+
 # --8<-- [end:example]
 
 
@@ -71,8 +77,14 @@ if __name__ == "__main__":
     from _worker import start_worker
 
     d = SmartRetryMiddleware()
-    assert (d.default_retry_count, d.default_retry_label, d.default_delay, d.use_delay_exponent,
-            d.max_delay_exponent, d.use_jitter) == (3, False, 5, False, 60, False), vars(d)
+    assert (
+        d.default_retry_count,
+        d.default_retry_label,
+        d.default_delay,
+        d.use_delay_exponent,
+        d.max_delay_exponent,
+        d.use_jitter,
+    ) == (3, False, 5, False, 60, False), vars(d)
     schedule = default_schedule()
     assert schedule == [5.0, 10.0, 30.0, 60.0], schedule
     store = redis.Redis.from_url(REDIS_URL)
@@ -93,9 +105,13 @@ if __name__ == "__main__":
     if RABBIT:
         for want, gap in zip([0.5, 1.0, 3.0], gaps):
             assert want * 0.8 <= gap <= want + 1.5, f"gaps {gaps}, expected ~0.5, 1.0, 3.0 s"
-        print(f"OBSERVED: RabbitMQ with delay_queue: 4 attempts, gaps {shown} (0.5 x 1, x2, x3); "
-              f"defaults default_delay=5 s, exponent off; with exponent on the default schedule is {schedule} s")
+        print(
+            f"OBSERVED: RabbitMQ with delay_queue: 4 attempts, gaps {shown} (0.5 x 1, x2, x3); "
+            f"defaults default_delay=5 s, exponent off; with exponent on the default schedule is {schedule} s"
+        )
     else:
         assert all(g < 0.45 for g in gaps), f"Redis list broker should ignore delay, gaps {gaps}"
-        print(f"OBSERVED: Redis ListQueueBroker: 4 attempts, gaps {shown}: the 0.5/1.0/3.0 s delays were "
-              f"ignored (no delay support without a schedule_source); default schedule with exponent on: {schedule} s")
+        print(
+            f"OBSERVED: Redis ListQueueBroker: 4 attempts, gaps {shown}: the 0.5/1.0/3.0 s delays were "
+            f"ignored (no delay support without a schedule_source); default schedule with exponent on: {schedule} s"
+        )

@@ -29,8 +29,12 @@ astore = aioredis.from_url(REDIS_URL)
 def make_broker() -> AsyncBroker:
     """RabbitMQ (taskiq-aio-pika) for amqp:// URLs, else a Redis list (taskiq-redis)."""
     if BROKER_URL.startswith("amqp"):
-        return AioPikaBroker(BROKER_URL, exchange=Exchange(name=QUEUE), task_queues=[Queue(name=QUEUE)],
-                             dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"))
+        return AioPikaBroker(
+            BROKER_URL,
+            exchange=Exchange(name=QUEUE),
+            task_queues=[Queue(name=QUEUE)],
+            dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"),
+        )
     return ListQueueBroker(BROKER_URL, queue_name=QUEUE)
 
 
@@ -58,6 +62,8 @@ async def demo() -> tuple[str, str, float]:
     s = await (await sync_too_long.kiq()).wait_result(timeout=10, check_interval=0.05)
     await broker.shutdown()
     return repr(a.error), repr(s.error), elapsed
+
+
 # --8<-- [end:example]
 
 
@@ -78,5 +84,7 @@ if __name__ == "__main__":
     assert elapsed < 2.5, f"async task result took {elapsed:.2f} s (limit 0.5 s)"
     assert not async_finished, "async task ran past its limit"
     assert sync_finished, "expected the sync task's thread to keep running"
-    print(f"OBSERVED: async task with timeout=0.5 failed with {a_err} after {elapsed:.2f} s and never finished; "
-          f"sync task got {s_err} but its thread still ran to the end")
+    print(
+        f"OBSERVED: async task with timeout=0.5 failed with {a_err} after {elapsed:.2f} s and never finished; "
+        f"sync task got {s_err} but its thread still ran to the end"
+    )

@@ -32,8 +32,12 @@ astore = aioredis.from_url(REDIS_URL)
 def make_broker() -> AsyncBroker:
     """RabbitMQ (taskiq-aio-pika) for amqp:// URLs, else a Redis list (taskiq-redis)."""
     if RABBIT:
-        return AioPikaBroker(BROKER_URL, exchange=Exchange(name=QUEUE), task_queues=[Queue(name=QUEUE)],
-                             dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"))
+        return AioPikaBroker(
+            BROKER_URL,
+            exchange=Exchange(name=QUEUE),
+            task_queues=[Queue(name=QUEUE)],
+            dead_letter_queue=Queue(name=f"{QUEUE}.dead_letter"),
+        )
     return ListQueueBroker(BROKER_URL, queue_name=QUEUE)
 
 
@@ -49,8 +53,11 @@ class Callbacks(TaskiqMiddleware):
         await astore.rpush(f"{NS}:failed", f"{message.task_name}: {exception!r}")
 
 
-broker = (make_broker().with_result_backend(RedisAsyncResultBackend(REDIS_URL, prefix_str=QUEUE))
-          .with_middlewares(Callbacks()))
+broker = (
+    make_broker()
+    .with_result_backend(RedisAsyncResultBackend(REDIS_URL, prefix_str=QUEUE))
+    .with_middlewares(Callbacks())
+)
 
 
 @broker.task
@@ -75,6 +82,8 @@ async def workflow(x: int) -> int:
 @broker.task
 async def broken() -> None:
     raise ValueError("bad input")
+
+
 # --8<-- [end:example]
 
 
@@ -114,6 +123,8 @@ if __name__ == "__main__":
     assert ok.count("workflows:double") == 4 and "workflows:total" in ok, ok
     assert len(failed) == 1 and "broken" in failed[0], failed
     assert queued == 0 and dlq in (None, 0), (queued, dlq)
-    print(f"OBSERVED: hand-written chain + gather fan-in returned {value}; middleware callbacks saw "
-          f"{len(ok)} successes and {failed}; the failed task left only an error result "
-          f"({'dead-letter queue empty' if RABBIT else 'nothing left in the Redis list'})")
+    print(
+        f"OBSERVED: hand-written chain + gather fan-in returned {value}; middleware callbacks saw "
+        f"{len(ok)} successes and {failed}; the failed task left only an error result "
+        f"({'dead-letter queue empty' if RABBIT else 'nothing left in the Redis list'})"
+    )
