@@ -68,3 +68,18 @@ def test_matrix_links_every_cell_to_its_claim(mini):
     matrix = next(p.text for p in pages(mini) if p.path == "guide/matrix.md")
     assert "(queues/alpha.md#retries " in matrix
     assert "(queues/alpha.md#windows " in matrix
+
+
+def test_link_titles_cannot_break_a_table_cell_or_the_link():
+    from whichqueue.render import attr
+
+    title = attr('uses "quotes", (parens) and a | pipe')
+    assert "|" not in title and '"' not in title and "(" not in title and ")" not in title
+
+
+def test_a_pipe_in_a_detail_keeps_the_matrix_row_whole(mini):
+    path = mini.root / "data/queues/alpha.yaml"
+    path.write_text(path.read_text().replace("Retried 3 times by default", "Retried a|b|c times by default"))
+    matrix = next(p.text for p in pages(mini) if p.path == "guide/matrix.md")
+    row = next(line for line in matrix.splitlines() if line.startswith("| [Automatic retries]"))
+    assert row.count("|") - row.count("\\|") == 3  # two cells; none added by the data's pipes

@@ -59,8 +59,10 @@ def md_url(value: object) -> str:
 
 
 def attr(value: object) -> str:
-    """Text for an HTML attribute or a Markdown link title: quotes and parentheses would end it early."""
-    return html.escape(" ".join(str(value).split()), quote=True).replace("(", "&#40;").replace(")", "&#41;")
+    """Text for an HTML attribute or a Markdown link title: quotes and parentheses would end it early,
+    and a pipe would split the table cell it stands in."""
+    text = html.escape(" ".join(str(value).split()), quote=True)
+    return text.replace("(", "&#40;").replace(")", "&#41;").replace("|", "&#124;")
 
 
 @dataclass(frozen=True)
