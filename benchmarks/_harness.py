@@ -235,7 +235,7 @@ def throughput(adapter: Adapter, req: dict[str, Any]) -> dict[str, Any]:
 
 
 def reliability(adapter: Adapter, req: dict[str, Any]) -> dict[str, Any]:
-    """kill -9 the worker tree once `kill_at` of the tasks are done; a fresh worker takes over."""
+    """kill -9 the worker tree half a task after `kill_at` of the tasks are done; a fresh worker takes over."""
     n, sleep_ms = int(req["reliability_n"]), float(req["reliability_sleep_ms"])
     settle, timeout = float(req["settle_s"]), float(req.get("phase_timeout", 60))
     for i in range(n):
@@ -244,6 +244,9 @@ def reliability(adapter: Adapter, req: dict[str, Any]) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while count({"r"}) < n * float(req["kill_at"]) and time.monotonic() < deadline:
             time.sleep(0.005)
+        # Half a task later: workers that take tasks in batches (arq, procrastinate) finish a batch
+        # together, and a kill right at the threshold would land between batches, with nothing running.
+        time.sleep(sleep_ms / 2000)
         worker.kill()
         killed_at = count({"r"})
     recover: Callable[[], None] | None = getattr(adapter, "recover", None)

@@ -162,13 +162,15 @@ def test_page_with_results_has_charts_tables_and_raw_json(mini):
 @pytest.mark.brokers
 @pytest.mark.parametrize("queue", [q.queue for q in p.load_plan(REPO / "data" / "bench.yaml").queues])
 def test_quick_bench_smoke(repo, tmp_path, queue):
-    """The real drivers on Redis with tiny sizes: complete, valid records (not a speed test)."""
+    """The real drivers on their first broker (Redis, or PostgreSQL for a PostgreSQL-only queue) with tiny
+    sizes: complete, valid records (not a speed test)."""
+    first_broker = next(q.brokers[0] for q in p.load_plan(REPO / "data" / "bench.yaml").queues if q.queue == queue)
     code = run_bench(
         repo,
         BenchOptions(
             quick=True,
             queues=(queue,),
-            brokers=("redis",),
+            brokers=(first_broker,),
             settings=("default",),
             workloads=("throughput",),
             results_dir=str(tmp_path),

@@ -1,8 +1,9 @@
 """`whichqueue bench`: run the drivers of data/bench.yaml one at a time and write one JSON record.
 
 Order of work, like `whichqueue verify`: plan -> brokers (fail fast, exit 2) -> environments -> isolation
-(a RabbitMQ vhost per run, a namespace per invocation) -> invocations in randomized order, one at a time
-(they measure speed: running them in parallel would measure each other) -> clean-up -> write atomically.
+(a RabbitMQ vhost per run, a namespace per invocation, a PostgreSQL database per driver run) -> invocations
+in randomized order, one at a time (they measure speed: running them in parallel would measure each other)
+-> clean-up -> write atomically.
 Ctrl-C kills the running driver and its workers, cleans up and writes nothing.
 """
 
@@ -213,13 +214,22 @@ def run_bench(layout: Layout, options: BenchOptions, say: Callable[[str], None] 
     load_before = load_average()
     runs: list[dict[str, Any]] = []
     namespaces: list[str] = []
+    databases: list[str] = []  # created and not dropped yet: the finally below drops them on error or Ctrl-C
     try:
         for order, inv in enumerate(todo):
             ns = f"{run_id}-{order}"
             namespaces.append(ns)
             setting = next(s for q in plan.queues if q.queue == inv.queue for s in q.settings if s.id == inv.setting)
+            broker_url = vhost.url() if inv.broker == "rabbitmq" and vhost else urls[inv.broker]
+            if inv.broker == "postgres":  # a fresh database per driver run: no schema or job row carries over
+                databases.append(ns)  # named before it exists, so a failure half-way still cleans up
+                try:
+                    broker_url = b.create_database(urls["postgres"], ns)
+                except Exception as exc:  # psycopg.Error or OSError: the finally below still cleans up
+                    say(f"whichqueue bench: could not create PostgreSQL database {ns}: {exc}")
+                    return CANNOT_RUN
             env = {
-                "BROKER_URL": vhost.url() if inv.broker == "rabbitmq" and vhost else urls[inv.broker],
+                "BROKER_URL": broker_url,
                 "REDIS_URL": urls["redis"],
                 "WQ_NAMESPACE": ns,
                 "WQBENCH_OPTIONS": json.dumps(setting.options),
@@ -228,6 +238,8 @@ def run_bench(layout: Layout, options: BenchOptions, say: Callable[[str], None] 
                 pythons[inv.queue], layout.root, inv.queue, p.request(plan, options.mode, inv), env, timeout
             )
             runs.append(record(inv, order, answer, tail, seconds))
+            if inv.broker == "postgres":  # the driver and its workers are gone: drop now, at most one at a time
+                _drop_databases(urls["postgres"], [databases.pop()], say)
             say(_progress(order + 1, len(todo), runs[-1]))
     except KeyboardInterrupt:
         say("\ninterrupted: the running driver and its workers were killed; nothing was written")
@@ -236,6 +248,8 @@ def run_bench(layout: Layout, options: BenchOptions, say: Callable[[str], None] 
         for ns in namespaces:
             runner.sweep(ns)
         b.delete_redis_keys(urls["redis"], f"*{run_id}*")
+        if databases:
+            _drop_databases(urls["postgres"], databases, say)
         if vhost is not None and not b.delete_vhost(vhost):
             say(f"warning: could not delete RabbitMQ vhost {vhost.name}; delete it by hand")
 
@@ -264,6 +278,13 @@ def run_bench(layout: Layout, options: BenchOptions, say: Callable[[str], None] 
     _print_summary(body, say)
     say(f"wrote {path}")
     return OK if all(r["valid"] for r in runs) else FAILED
+
+
+def _drop_databases(base_url: str, names: list[str], say: Callable[[str], None]) -> None:
+    """Drop the runs' databases (FORCE: a killed worker may still hold a connection); warn about failures."""
+    for name in names:
+        if not b.drop_database(base_url, name):
+            say(f"warning: could not drop PostgreSQL database {name}; drop it by hand")
 
 
 def _default_dir(layout: Layout, options: BenchOptions) -> Path:
