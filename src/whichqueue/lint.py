@@ -136,9 +136,51 @@ def check_readings(layout: Layout, catalog: m.Catalog, _: EvidenceIndex) -> list
     return findings
 
 
+# A release named in `since` ("2.11", "3.0.2"). `since` is prose, so Python versions it mentions
+# ("5.7 dropped Python 3.9") are told apart by their context.
+_VERSION = re.compile(r"(?<![\w.])(\d+\.\d+(?:\.\d+)?)(?![\w.])")
+_PYTHON_VERSION = re.compile(r"^3\.(?:[6-9]|1\d)$")
+
+
+def release_lines(text: str) -> list[str]:
+    """Version numbers a `since` text names as releases of the library itself."""
+    tokens = _VERSION.findall(text)
+    about_python = any(word in text for word in ("Python", "dropped", "added", ">="))
+    return [t for i, t in enumerate(tokens) if i == 0 or not (about_python and _PYTHON_VERSION.match(t))]
+
+
+def check_since(layout: Layout, catalog: m.Catalog, _: EvidenceIndex) -> list[Finding]:
+    """Every release a `since` names must exist in the registry's release history (data/registry/)."""
+    findings = []
+    for queue in catalog.queues:
+        info = catalog.registry.get(queue.pypi)
+        if info is None:
+            findings.append(
+                Finding(
+                    "warning",
+                    f"data/queues/{queue.id}.yaml",
+                    f"no registry cache: run `whichqueue registry {queue.pypi}`",
+                )
+            )
+            continue
+        versions = [r.version for r in info.releases]
+        for claim in queue.claims.values():
+            for line in release_lines(claim.since or ""):
+                if not any(v == line or v.startswith(line + ".") for v in versions):
+                    findings.append(
+                        Finding(
+                            "warning",
+                            f"data/queues/{queue.id}.yaml",
+                            f"claims.{claim.feature}.since: {queue.pypi} has no release {line}",
+                        )
+                    )
+    return findings
+
+
 CHECKS: tuple[Callable[[Layout, m.Catalog, EvidenceIndex], list[Finding]], ...] = (
     check_sections,
     check_orphans,
     check_coverage,
     check_readings,
+    check_since,
 )
