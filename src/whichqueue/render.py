@@ -155,7 +155,7 @@ def render_site(data: SiteData) -> list[Page]:
     pages.append(
         Page(
             f"{GENERATED_DIR}/benchmarks.md",
-            env.get_template("benchmarks.md.j2").render(ctx, **bench_page.context(data.bench)),
+            env.get_template("benchmarks.md.j2").render(ctx, **bench_page.context(data.bench, data.catalog)),
         )
     )
     raw = bench_page.raw_file(data.bench)  # the downloadable JSON: no "generated" comment inside it

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import model as m
 from . import stats
 from .charts import Bar, bar_chart, fmt
 
@@ -47,10 +48,11 @@ def load_bench(folder: Path) -> BenchData | None:
     return BenchData(records[main], main, records[other], other, other_is_newer=True)
 
 
-def _names(record: dict[str, Any]) -> dict[str, str]:
-    return {"redis": "Redis", "rabbitmq": "RabbitMQ", "postgres": "PostgreSQL"} | {
-        q: q.capitalize() if q != "rq" else "RQ" for q in record.get("settings", {})
-    }
+def _names(catalog: m.Catalog | None) -> dict[str, str]:
+    """Display names of queues and brokers from data/ (ids are shown when there is no catalog)."""
+    if catalog is None:
+        return {}
+    return {b.id: b.name for b in catalog.brokers.values()} | {q.id: q.name for q in catalog.queues}
 
 
 def row_label(row: dict[str, Any], names: dict[str, str]) -> str:
@@ -74,12 +76,12 @@ def ordered(rows: list[dict[str, Any]], rec: dict[str, Any]) -> list[dict[str, A
     return sorted(rows, key=lambda r: (r["queue"], r["broker"], rank.get((r["queue"], r["setting"]), 99)))
 
 
-def context(bench: BenchData | None) -> dict[str, Any]:
+def context(bench: BenchData | None, catalog: m.Catalog | None = None) -> dict[str, Any]:
     """Template variables: `bench` is None when nothing was measured yet (the page says so)."""
     if bench is None:
         return {"bench": None}
     rec = bench.latest
-    names = _names(rec)
+    names = _names(catalog)
     summary = ordered(rec["summary"], rec)
     charts = []
     for metric in CHARTS:
