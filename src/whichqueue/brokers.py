@@ -73,6 +73,11 @@ def compose_up(root: Path, say: Callable[[str], None], timeout: float = 180) -> 
     return done.returncode == 0
 
 
+def unreachable(catalog: m.Catalog, urls: dict[str, str]) -> list[str]:
+    """Problems (with how to start each broker) for every broker in `urls` that does not answer."""
+    return [problem for bid, url in urls.items() if (problem := probe(catalog.brokers[bid], url))]
+
+
 def redis_version(url: str) -> str:
     import redis
 

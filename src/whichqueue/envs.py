@@ -10,6 +10,7 @@ import platform
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from . import model as m
@@ -78,3 +79,13 @@ def ensure(layout: Layout, queue: m.Queue) -> Path:
             raise EnvError(f"building {target.name} failed: {' '.join(step)}\n{done.stderr.strip()[-2000:]}")
     (target / MARKER).write_text(fingerprint(queue))
     return python
+
+
+def ensure_all(layout: Layout, queues: list[m.Queue], say: Callable[[str], None]) -> dict[str, Path]:
+    """Interpreters of every queue's environment, saying which ones are being built (slow the first time)."""
+    pythons = {}
+    for queue in sorted(queues, key=lambda q: q.id):
+        if not is_current(layout, queue):
+            say(f"building environment {env_dir(layout, queue).name} ...")
+        pythons[queue.id] = ensure(layout, queue)
+    return pythons

@@ -91,11 +91,9 @@ def run_verify(layout: Layout, options: VerifyOptions, say: Callable[[str], None
     if needed and "redis" in catalog.brokers and "redis" not in needed:
         needed = sorted([*needed, "redis"])  # snippets keep results in Redis whatever carries the tasks
     urls = {bid: b.resolve_url(catalog.brokers[bid]) for bid in needed}
-    problems = [p for bid in needed if (p := b.probe(catalog.brokers[bid], urls[bid]))]
-    if problems and options.start_brokers:
-        started_with = b.compose_up(layout.root, say)
-        if started_with:
-            problems = [p for bid in needed if (p := b.probe(catalog.brokers[bid], urls[bid]))]
+    problems = b.unreachable(catalog, urls)
+    if problems and options.start_brokers and b.compose_up(layout.root, say):
+        problems = b.unreachable(catalog, urls)
     if problems:
         for problem in problems:
             say(f"whichqueue verify: {problem}")
@@ -104,16 +102,11 @@ def run_verify(layout: Layout, options: VerifyOptions, say: Callable[[str], None
     versions = {bid: b.broker_version(catalog.brokers[bid], urls[bid]) for bid in needed} | {"none": ""}
 
     # 2. Environments, one per queue library.
-    pythons: dict[str, Path] = {}
-    for queue_id in sorted({s.queue for s, _ in pairs}):
-        queue = catalog.queue(queue_id)
-        if not envs.is_current(layout, queue):
-            say(f"building environment {envs.env_dir(layout, queue).name} ...")
-        try:
-            pythons[queue_id] = envs.ensure(layout, queue)
-        except envs.EnvError as exc:
-            say(f"whichqueue verify: {exc}")
-            return CANNOT_RUN
+    try:
+        pythons = envs.ensure_all(layout, [catalog.queue(q) for q in {s.queue for s, _ in pairs}], say)
+    except envs.EnvError as exc:
+        say(f"whichqueue verify: {exc}")
+        return CANNOT_RUN
 
     # 3. Isolation: a vhost for this run, a namespace per job.
     run_id = f"wq-{datetime.now(UTC):%m%d%H%M%S}-{secrets.token_hex(2)}"

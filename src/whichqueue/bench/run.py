@@ -187,19 +187,17 @@ def run_bench(layout: Layout, options: BenchOptions, say: Callable[[str], None] 
 
     needed = sorted({inv.broker for inv in todo} | {"redis"})  # tasks are always counted in Redis
     urls = {bid: b.resolve_url(catalog.brokers[bid]) for bid in needed}
-    problems = [x for bid in needed if (x := b.probe(catalog.brokers[bid], urls[bid]))]
+    problems = b.unreachable(catalog, urls)
     if problems:
         for problem in problems:
             say(f"whichqueue bench: {problem}")
         return CANNOT_RUN
     versions = {bid: b.broker_version(catalog.brokers[bid], urls[bid]) for bid in needed}
-    pythons: dict[str, Path] = {}
-    for qid in sorted({inv.queue for inv in todo}):
-        try:
-            pythons[qid] = envs.ensure(layout, known[qid])
-        except envs.EnvError as exc:
-            say(f"whichqueue bench: {exc}")
-            return CANNOT_RUN
+    try:
+        pythons = envs.ensure_all(layout, [known[q] for q in {inv.queue for inv in todo}], say)
+    except envs.EnvError as exc:
+        say(f"whichqueue bench: {exc}")
+        return CANNOT_RUN
 
     run_id = f"wqbench-{datetime.now(UTC):%m%d%H%M%S}-{secrets.token_hex(2)}"
     vhost = None
