@@ -20,10 +20,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-PROTOCOL = 1
+PROTOCOL = 2
 NS = os.environ.get("WQ_NAMESPACE", "wqbench-local")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-DONE_KEY = f"{NS}:bench:done"
+PHASES = ("w", "e", "l", "i", "r")  # warm-up, enqueue/drain, latency, I/O, reliability
+ENQUEUE_BATCH = 100  # the enqueue is timed per batch of this many sends; the rate is the median batch's
 ROOT = Path(__file__).resolve().parents[1]
 
 _client: Any = None
@@ -40,9 +41,20 @@ def _redis() -> Any:
     return _client
 
 
+def done_key(phase: str) -> str:
+    # One list per phase: waiting for a phase is then one LLEN, not a read of every entry so far, which
+    # would cost the machine (and so the workers being measured) more as the lists grow.
+    return f"{NS}:bench:done:{phase}"
+
+
+def counter_entry(tag: str) -> tuple[str, str]:
+    """(list key, entry) that records one execution of the task `tag` ("<phase>:<index>") finishing now."""
+    return done_key(tag.split(":", 1)[0]), f"{tag}|{time.time():.6f}"
+
+
 def record(tag: str) -> None:
     """Called by every benchmark task when it finishes: one list entry per execution (duplicates show)."""
-    _redis().rpush(DONE_KEY, f"{tag}|{time.time():.6f}")
+    _redis().rpush(*counter_entry(tag))
 
 
 def load_worker_module(queue: str) -> Any:
@@ -130,22 +142,23 @@ class MemorySampler:
 def entries() -> list[tuple[str, int, float]]:
     """(phase, index, finished_at) of every task execution recorded so far."""
     out = []
-    for raw in _redis().lrange(DONE_KEY, 0, -1):
-        tag, ts = raw.decode().rsplit("|", 1)
-        phase, index = tag.split(":")
-        out.append((phase, int(index), float(ts)))
+    for phase in PHASES:
+        for raw in _redis().lrange(done_key(phase), 0, -1):
+            tag, ts = raw.decode().rsplit("|", 1)
+            _, index = tag.split(":")
+            out.append((phase, int(index), float(ts)))
     return out
 
 
-def count(phases: set[str]) -> int:
-    return sum(1 for p, _, _ in entries() if p in phases)
+def count(phase: str) -> int:
+    return int(_redis().llen(done_key(phase)))
 
 
 def wait_for(phase: str, expected: int, timeout: float, settle: float = 0.0) -> None:
     """Until `expected` executions of `phase` are recorded, `timeout` passes, or nothing moves for `settle` s."""
     deadline, last, last_change = time.monotonic() + timeout, -1, time.monotonic()
     while time.monotonic() < deadline:
-        done = count({phase})
+        done = count(phase)
         if done >= expected:
             return
         if done != last:
@@ -171,6 +184,19 @@ def tally(found: list[tuple[str, int, float]], phase: str, expected: int) -> dic
 # --- workloads ---------------------------------------------------------------------------------------
 
 
+def steady_window(finished: list[float], trim: float = 0.1) -> tuple[int, float]:
+    """(tasks, seconds) between the completions at `trim` and `1 - trim` of the run, in completion order.
+
+    The worker's ramp-up (forking, prefetching, the first connection) and the last stragglers are left
+    out, so the rate is the steady one and one slow start does not swing it.
+    """
+    ordered = sorted(finished)
+    if len(ordered) < 2:
+        return 0, 0.0
+    first, last = int(trim * (len(ordered) - 1)), round((1 - trim) * (len(ordered) - 1))
+    return last - first, ordered[last] - ordered[first]
+
+
 def throughput(adapter: Adapter, req: dict[str, Any]) -> dict[str, Any]:
     """Enqueue rate, drain rate, latency under a fixed arrival rate, I/O-bound rate, peak memory."""
     n, warm = int(req["n"]), int(req["warmup"])
@@ -178,19 +204,19 @@ def throughput(adapter: Adapter, req: dict[str, Any]) -> dict[str, Any]:
     marks = {"begin": time.monotonic()}
     for i in range(warm):  # producer warm-up: connections, declarations, code paths (not timed)
         adapter.send_noop(f"w:{i}")
-    started = time.perf_counter()
-    for i in range(n):
-        adapter.send_noop(f"e:{i}")
-    enqueue_s = time.perf_counter() - started
+    batches: list[float] = []
+    for start in range(0, n, ENQUEUE_BATCH):
+        started = time.perf_counter()
+        for i in range(start, min(n, start + ENQUEUE_BATCH)):
+            adapter.send_noop(f"e:{i}")
+        batches.append(time.perf_counter() - started)
 
     marks["enqueued"] = time.monotonic()
     with adapter.worker() as worker, MemorySampler(worker.pid) as memory:
         marks["worker_ready"] = time.monotonic()
         wait_for("e", n, timeout)
         marks["drained"] = time.monotonic()
-        drained = sorted(ts for p, _, ts in entries() if p in "we")
-        # Throughput from completions only: the worker's start-up and the warm-up tasks are excluded.
-        drain_s = drained[-1] - drained[min(warm, len(drained) - 1)] if drained else 0.0
+        drain_tasks, drain_s = steady_window([ts for p, _, ts in entries() if p in "we"])
 
         ln, rate = int(req["latency_n"]), float(req["latency_rate"])
         sent: dict[int, float] = {}
@@ -220,7 +246,13 @@ def throughput(adapter: Adapter, req: dict[str, Any]) -> dict[str, Any]:
     io_done = [ts for p, _, ts in found if p == "i"]
     io_s = (max(io_done) - io_started) if io_done else 0.0
     return {
-        "timings": {"enqueue_s": enqueue_s, "drain_s": drain_s, "io_s": io_s},
+        "timings": {
+            "enqueue_batch": ENQUEUE_BATCH,
+            "enqueue_batches_s": [round(x, 6) for x in batches],
+            "drain_tasks": drain_tasks,
+            "drain_s": drain_s,
+            "io_s": io_s,
+        },
         "latencies_ms": latencies,
         "memory": {"peak_rss_kb": memory.peak_rss_kb, "peak_pss_kb": memory.peak_pss_kb},
         "processes": memory.max_processes,
@@ -242,13 +274,13 @@ def reliability(adapter: Adapter, req: dict[str, Any]) -> dict[str, Any]:
         adapter.send_sleep(f"r:{i}", sleep_ms)
     with adapter.worker() as worker:
         deadline = time.monotonic() + timeout
-        while count({"r"}) < n * float(req["kill_at"]) and time.monotonic() < deadline:
+        while count("r") < n * float(req["kill_at"]) and time.monotonic() < deadline:
             time.sleep(0.005)
         # Half a task later: workers that take tasks in batches (arq, procrastinate) finish a batch
         # together, and a kill right at the threshold would land between batches, with nothing running.
         time.sleep(sleep_ms / 2000)
         worker.kill()
-        killed_at = count({"r"})
+        killed_at = count("r")
     recover: Callable[[], None] | None = getattr(adapter, "recover", None)
     with adapter.worker():
         if recover:
@@ -266,5 +298,5 @@ def main(adapter_factory: Callable[[dict[str, Any]], Adapter]) -> None:
     try:
         answer |= (reliability if req.get("workload") == "reliability" else throughput)(adapter, req)
     finally:
-        _redis().delete(DONE_KEY)
+        _redis().delete(*(done_key(phase) for phase in PHASES))
     print("WQBENCH " + json.dumps(answer), flush=True)

@@ -46,7 +46,7 @@ MAX_JOBS_ENV = "WQBENCH_ARQ_MAX_JOBS"
 
 async def _count(ctx: dict[str, Any], tag: str) -> None:
     """`_harness.record` without blocking the event loop: the same list entry, through an async client."""
-    await ctx["counter"].rpush(h.DONE_KEY, f"{tag}|{time.time():.6f}")
+    await ctx["counter"].rpush(*h.counter_entry(tag))
 
 
 async def noop(ctx: dict[str, Any], tag: str) -> None:

@@ -5,6 +5,7 @@ The smoke runs check the harness (every record complete and valid), never the sp
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -30,7 +31,14 @@ def answer(lost: int = 0, dup: int = 0) -> dict:
         "version": "1.0",
         "settings": {},
         "counts": counts(lost, dup),
-        "timings": {"enqueue_s": 0.5, "drain_s": 0.25, "io_s": 1.0},
+        # 10 sends in batches of 4: rates 40, 20 and 10/s for the batches of 4, 4 and 2 -> median 20/s
+        "timings": {
+            "enqueue_batch": 4,
+            "enqueue_batches_s": [0.1, 0.2, 0.2],
+            "drain_tasks": 8,
+            "drain_s": 0.2,
+            "io_s": 1.0,
+        },
         "latencies_ms": [1.0, 2.0, 3.0, 4.0],
         "memory": {"peak_rss_kb": 2048, "peak_pss_kb": 1024},
     }
@@ -51,6 +59,48 @@ def test_lost_or_duplicated_task_makes_a_run_invalid():
     assert stats.metrics("throughput", answer(lost=1)) == {}
     m = stats.metrics("throughput", answer())
     assert m["enqueue_per_s"] == 20.0 and m["drain_per_s"] == 40.0 and m["rss_peak_mb"] == 2.0
+    assert m["io_per_s"] == 10.0
+
+
+def test_missing_or_zero_timings_make_a_run_invalid():
+    for broken in ({"enqueue_batches_s": []}, {"enqueue_batches_s": [0.1, 0.0]}, {"drain_tasks": 0}, {"io_s": None}):
+        bad = answer()
+        bad["timings"] |= broken
+        assert stats.problems("throughput", bad) == ["timings missing or zero"], broken
+
+
+def test_enqueue_rate_is_the_median_batch_and_survives_one_pause():
+    steady = {"enqueue_batch": 100, "enqueue_batches_s": [0.1] * 9 + [0.05]}  # 950 sends, the last batch of 50
+    assert stats.enqueue_rate(950, steady) == 1000.0
+    paused = steady | {"enqueue_batches_s": [0.1] * 4 + [2.0] + [0.1] * 4 + [0.05]}
+    assert stats.enqueue_rate(950, paused) == 1000.0  # n / total time would say 339/s
+
+
+def test_drain_window_leaves_out_ramp_up_and_stragglers():
+    # the harness runs in each library's environment, not in ours: load it by path
+    spec = importlib.util.spec_from_file_location("wq_harness", REPO / "benchmarks" / "_harness.py")
+    harness = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(harness)
+    steady_window = harness.steady_window
+    # 11 completions: a slow start (1 s), then one every 0.1 s, then a straggler 5 s later
+    finished = [0.0, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 6.8]
+    tasks, seconds = steady_window(finished, trim=0.1)
+    assert (tasks, round(seconds, 6)) == (8, 0.8)  # 10 tasks/s, not 11 / 6.8 s
+    assert steady_window([1.0]) == (0, 0.0)
+
+
+def test_latency_percentiles_pool_the_samples_of_all_repeats():
+    inv = p.Invocation("q", "redis", "default", "throughput", 0)
+    runs = []
+    for i, lat in enumerate(([1.0] * 99 + [50.0], [1.0] * 99 + [60.0], [2.0] * 100)):
+        one = answer()
+        one["latencies_ms"] = lat
+        runs.append(record(inv, i, one, "", 1.0))
+    (row,) = stats.summarize(runs)
+    p99 = row["stats"]["latency_p99_ms"]
+    assert p99["samples"] == 300 and p99["figure"] == 2.0  # the 297th of 300 sorted samples
+    assert (p99["min"], p99["median"], p99["max"]) == (1.49, 1.59, 2.0)  # each repeat's own p99 is kept
+    assert row["stats"]["drain_per_s"]["figure"] == row["stats"]["drain_per_s"]["median"]
 
 
 def test_invalid_runs_are_not_averaged_in():
@@ -62,10 +112,21 @@ def test_invalid_runs_are_not_averaged_in():
     assert row["stats"]["drain_per_s"]["median"] == 100.0 and row["stats"]["drain_per_s"]["n"] == 1
 
 
-def test_spread_compares_medians():
-    a = [{"queue": "q", "broker": "b", "setting": "s", "stats": {"x": {"median": 100.0}}}]
-    b = [{"queue": "q", "broker": "b", "setting": "s", "stats": {"x": {"median": 108.0}}}]
+def test_spread_compares_the_published_figures():
+    a = [{"queue": "q", "broker": "b", "setting": "s", "stats": {"x": {"median": 1.0, "figure": 100.0}}}]
+    b = [{"queue": "q", "broker": "b", "setting": "s", "stats": {"x": {"median": 1.0, "figure": 108.0}}}]
     assert stats.spread(a, b)[0]["diff_pct"] == 8.0
+
+
+def test_queue_sizes_override_the_mode_and_unknown_sizes_are_errors():
+    modes = {m: dict.fromkeys(p.SIZE_KEYS, 1) for m in ("full", "quick")}
+    queue = {"brokers": ["redis"], "settings": [{"id": "default", "label": "x"}], "sizes": {"full": {"n": 7}}}
+    plan = p.parse_plan({"concurrency": 4, "modes": modes, "queues": {"alpha": queue}})
+    inv = p.Invocation("alpha", "redis", "default", "throughput", 0)
+    assert p.request(plan, "full", inv)["n"] == 7 and p.request(plan, "quick", inv)["n"] == 1
+    for bad in ({"full": {"m": 7}}, {"slow": {"n": 7}}):
+        with pytest.raises(p.PlanError, match="sizes"):
+            p.parse_plan({"concurrency": 4, "modes": modes, "queues": {"alpha": queue | {"sizes": bad}}})
 
 
 def test_plan_from_the_repository_and_randomized_order():
@@ -127,36 +188,56 @@ def test_page_without_results_says_so(mini):
     assert "guide/benchmarks/raw.json" not in built
 
 
-def test_page_with_results_has_charts_tables_and_raw_json(mini):
-    inv = p.Invocation("alpha", "redis", "default", "throughput", 0)
-    runs = [record(inv, i, answer(), "", 1.0) for i in range(3)]
-    runs.append(record(inv, 3, answer(dup=2), "", 1.0))
+def _record(runs: list[dict], n: int = 1, load: float = 1.0) -> dict:
+    from whichqueue.bench.run import assemble
+
     plan = p.parse_plan(
         {
             "concurrency": 4,
-            "modes": {m: dict.fromkeys(p.SIZE_KEYS, 1) for m in ("full", "quick")},
+            "modes": {m: dict.fromkeys(p.SIZE_KEYS, n) for m in ("full", "quick")},
             "queues": {"alpha": {"brokers": ["redis"], "settings": [{"id": "default", "label": "<i>x</i>"}]}},
         }
     )
-    from whichqueue.bench.run import assemble
-
-    body = assemble(
+    return assemble(
         plan=plan,
         mode="full",
         seed=1,
         runs=runs,
         versions={"brokers": {"redis": "7.0"}, "libraries": {"alpha": "1.0"}},
         times={"started": "2026-01-01T00:00:00+00:00", "finished": "x", "wall_s": 1.0},
-        load={"before": [1.0, 1.0, 1.0], "after": [1.0, 1.0, 1.0]},
+        load={"before": [load, 1.0, 1.0], "after": [1.0, 1.0, 1.0]},
     )
+
+
+def test_page_with_results_has_charts_tables_and_raw_json(mini):
+    inv = p.Invocation("alpha", "redis", "default", "throughput", 0)
+    runs = [record(inv, i, answer(), "", 1.0) for i in range(3)]
+    runs.append(record(inv, 3, answer(dup=2), "", 1.0))
     folder = mini.root / "results" / "bench"
     folder.mkdir(parents=True)
-    (folder / "full-20260101T000000Z.json").write_text(json.dumps(body))
+    (folder / "full-20260101T000000Z.json").write_text(json.dumps(_record(runs)))
     built = {pg.path: pg.text for pg in pages(mini)}
     text = built["guide/benchmarks.md"]
     assert "<svg" in text and "&lt;i&gt;x&lt;/i&gt;" in text and "<i>x</i>" not in text
     assert "ran more than once" in text  # the invalid repeat is listed, not averaged
     assert json.loads(built["guide/benchmarks/raw.json"])["runs"][3]["valid"] is False
+    assert "Only one full run with this method" in text
+
+
+def test_spread_compares_only_runs_made_with_the_same_method(mini):
+    inv = p.Invocation("alpha", "redis", "default", "throughput", 0)
+    fast, slow = answer(), answer()
+    slow["timings"] = fast["timings"] | {"drain_s": 0.4}  # drain 20/s instead of 40/s
+    folder = mini.root / "results" / "bench"
+    folder.mkdir(parents=True)
+    (folder / "full-20260101T000000Z.json").write_text(json.dumps(_record([record(inv, 0, fast, "", 1.0)])))
+    (folder / "full-20260102T000000Z.json").write_text(json.dumps(_record([record(inv, 0, slow, "", 1.0)], n=2)))
+    (folder / "full-20260103T000000Z.json").write_text(json.dumps(_record([record(inv, 0, slow, "", 1.0)], load=3.0)))
+    text = {pg.path: pg.text for pg in pages(mini)}["guide/benchmarks.md"]
+    # the newest run is compared with the first (same sizes), not with the second (other sizes)
+    assert "`full-20260101T000000Z.json`, then\n`full-20260103T000000Z.json`" in text
+    assert "| Drain rate, no-op tasks | 0 of 1 | -50.0 % |" in text
+    assert "(other programs were running)" in text
 
 
 @pytest.mark.brokers

@@ -12,6 +12,7 @@ from . import stats
 from .charts import Bar, bar_chart, fmt
 
 RAW_PATH = "guide/benchmarks/raw.json"  # relative to docs/; linked from the page as benchmarks/raw.json
+SELECTION = ("queues", "brokers", "settings")
 CHARTS = ("drain_per_s", "enqueue_per_s", "latency_p50_ms", "latency_p99_ms", "io_per_s", "pss_peak_mb")
 
 
@@ -31,6 +32,7 @@ def load_bench(folder: Path) -> BenchData | None:
 
     None when there is no complete full run. A run narrowed with --queue/--setting... is never shown as the
     main figures, but it can be the second run of the spread (only the rows both runs measured are compared).
+    Only a run made with the same method (sizes, concurrency, format) is compared.
     """
     files = sorted(folder.glob("full-*.json")) if folder.is_dir() else []
     records = {f.name: json.loads(f.read_text(encoding="utf-8")) for f in files}
@@ -38,7 +40,8 @@ def load_bench(folder: Path) -> BenchData | None:
     if not complete:
         return None
     main = complete[-1]
-    others = [name for name in records if name != main]
+    same = (records[main]["format"], records[main]["method"])
+    others = [name for name, rec in records.items() if name != main and (rec["format"], rec["method"]) == same]
     if not others:
         return BenchData(records[main], main)
     other = others[-1]
@@ -60,11 +63,11 @@ def row_label(row: dict[str, Any], names: dict[str, str]) -> str:
 
 
 def cell(s: dict[str, float] | None) -> dict[str, str]:
-    """Median, mean ± std and range of one metric, formatted."""
+    """The published figure, mean ± std and range of the repeats of one metric, formatted."""
     if not s:
-        return {"median": "–", "mean": "–", "range": "–"}
+        return {"figure": "–", "mean": "–", "range": "–"}
     return {
-        "median": fmt(s["median"]),
+        "figure": fmt(s["figure"]),
         "mean": f"{fmt(s['mean'])} ± {fmt(s['std'])}",
         "range": f"{fmt(s['min'])}–{fmt(s['max'])}",
     }
@@ -88,7 +91,7 @@ def context(bench: BenchData | None, catalog: m.Catalog | None = None) -> dict[s
         label, unit, higher = stats.METRICS[metric]
         label += ", higher is better" if higher else ", lower is better"
         bars = [
-            Bar(row_label(r, names), s["median"], s["min"], s["max"], r["setting"])
+            Bar(row_label(r, names), s["figure"], s["min"], s["max"], r["setting"])
             for r in summary
             if (s := r["stats"].get(metric))
         ]
@@ -99,6 +102,7 @@ def context(bench: BenchData | None, catalog: m.Catalog | None = None) -> dict[s
             "metric": metric,
             "label": label,
             "unit": unit,
+            "pooled": metric in stats.POOLED,
             "rows": [{"label": row_label(r, names), **cell(r["stats"].get(metric))} for r in summary],
         }
         for metric, (label, unit, _) in stats.METRICS.items()
@@ -118,7 +122,6 @@ def context(bench: BenchData | None, catalog: m.Catalog | None = None) -> dict[s
             (summary, bench.previous["summary"]) if bench.other_is_newer else (bench.previous["summary"], summary)
         )
         spread_rows = stats.spread(first, ordered(second, rec))
-    wanted = ("drain_per_s", "enqueue_per_s", "latency_p50_ms", "io_per_s", "pss_peak_mb")
     spread_table = [
         {
             "label": row_label(r, names),
@@ -129,23 +132,34 @@ def context(bench: BenchData | None, catalog: m.Catalog | None = None) -> dict[s
             "within": abs(r["diff_pct"]) <= 10,
         }
         for r in spread_rows
-        if r["metric"] in wanted
     ]
+    by_metric = [
+        {
+            "label": stats.METRICS[metric][0],
+            "within": sum(1 for r in rows if abs(r["diff_pct"]) <= 10),
+            "total": len(rows),
+            "worst": f"{max((r['diff_pct'] for r in rows), key=abs):+.1f} %",
+        }
+        for metric in stats.METRICS
+        if (rows := [r for r in spread_rows if r["metric"] == metric])
+    ]
+    first_rec, second_rec = (rec, bench.previous) if bench.other_is_newer else (bench.previous, rec)
     invalid = [r for r in rec["runs"] if not r["valid"]]
     return {
         "bench": rec,
         "bench_file": bench.latest_name,
         "first_file": bench.latest_name if bench.other_is_newer else bench.previous_name,
         "second_file": bench.previous_name if bench.other_is_newer else bench.latest_name,
-        "second_selection": (bench.previous if bench.other_is_newer else bench.latest or {}).get("selection", {})
-        if bench.previous
-        else {},
+        "second_selection": {k: (second_rec or {}).get("selection", {}).get(k) or [] for k in SELECTION},
         "names": names,
         "charts": charts,
         "tables": tables,
         "reliability": reliability,
         "spread": spread_table,
         "spread_within": sum(1 for r in spread_table if r["within"]),
+        "spread_by_metric": by_metric,
+        "first_load": (first_rec or {}).get("machine", {}).get("load_average", {}),
+        "second_load": (second_rec or {}).get("machine", {}).get("load_average", {}),
         "invalid": invalid,
         "row_label": lambda r: row_label(r, names),
     }

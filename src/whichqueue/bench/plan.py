@@ -43,6 +43,8 @@ class QueuePlan:
     queue: str
     brokers: tuple[str, ...]
     settings: tuple[Setting, ...]
+    # mode -> size key -> value, replacing the mode's size for this queue (a slow queue gets fewer tasks)
+    sizes: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
                 queue=qid,
                 brokers=tuple(q["brokers"]),
                 settings=tuple(Setting(s["id"], s["label"], dict(s.get("options") or {})) for s in q["settings"]),
+                sizes={m: {k: float(v) for k, v in over.items()} for m, over in (q.get("sizes") or {}).items()},
             )
             for qid, q in raw["queues"].items()
         )
@@ -84,6 +87,10 @@ def parse_plan(raw: dict[str, Any]) -> Plan:
         raise PlanError(f"data/bench.yaml: missing or bad field {exc}") from exc
     if not {"full", "quick"} <= set(plan.modes):
         raise PlanError("data/bench.yaml: modes must define `full` and `quick`")
+    for q in plan.queues:
+        for mode, over in q.sizes.items():
+            if mode not in plan.modes or not set(over) <= set(SIZE_KEYS):
+                raise PlanError(f"data/bench.yaml: queues.{q.queue}.sizes.{mode}: unknown mode or size {sorted(over)}")
     return plan
 
 
@@ -119,8 +126,14 @@ def invocations(
     return out
 
 
+def sizes_for(plan: Plan, mode: str, queue: str) -> dict[str, float]:
+    """The mode's sizes with the queue's own overrides applied."""
+    over = next((q.sizes.get(mode, {}) for q in plan.queues if q.queue == queue), {})
+    return plan.modes[mode] | over
+
+
 def request(plan: Plan, mode: str, inv: Invocation) -> dict[str, Any]:
     """The JSON request a driver reads on stdin."""
     setting = next(s for q in plan.queues if q.queue == inv.queue for s in q.settings if s.id == inv.setting)
-    sizes = {k: (int(v) if float(v).is_integer() else v) for k, v in plan.modes[mode].items()}
+    sizes = {k: (int(v) if float(v).is_integer() else v) for k, v in sizes_for(plan, mode, inv.queue).items()}
     return {"workload": inv.workload, "concurrency": plan.concurrency, "options": setting.options, **sizes}

@@ -35,7 +35,7 @@ from . import plan as p
 from . import stats
 
 OK, FAILED, CANNOT_RUN, INTERRUPTED = 0, 1, 2, 130
-FORMAT = 1
+FORMAT = 2
 ANSWER = "WQBENCH "
 
 
@@ -206,10 +206,11 @@ def run_bench(layout: Layout, options: BenchOptions, say: Callable[[str], None] 
         if vhost is None:
             say("whichqueue bench: could not create a RabbitMQ vhost (rabbitmqctl or the management API)")
             return CANNOT_RUN
-    sizes = plan.modes[options.mode]
-    timeout = 4 * float(sizes["phase_timeout"]) + 60
+    timeout = 4 * float(plan.modes[options.mode]["phase_timeout"]) + 60
     started_at, started = datetime.now(UTC), time.monotonic()
     load_before = load_average()
+    if load_before[0] > 0.5:
+        say(f"warning: load average {load_before[0]} before the run: other programs are busy, figures will be noisier")
     runs: list[dict[str, Any]] = []
     namespaces: list[str] = []
     databases: list[str] = []  # created and not dropped yet: the finally below drops them on error or Ctrl-C
@@ -323,7 +324,11 @@ def assemble(
         **times,
         "machine": machine() | {"load_average": load},
         "versions": versions,
-        "method": {"concurrency": plan.concurrency, "sizes": plan.modes[mode]},
+        "method": {
+            "concurrency": plan.concurrency,
+            "sizes": plan.modes[mode],
+            "overrides": {q.queue: q.sizes[mode] for q in plan.queues if q.sizes.get(mode)},
+        },
         "settings": {
             q.queue: [{"id": s.id, "label": s.label, "options": s.options} for s in q.settings] for q in plan.queues
         },

@@ -19,6 +19,9 @@ METRICS: dict[str, tuple[str, str, bool]] = {
     "pss_peak_mb": ("Worker peak PSS (process tree)", "MB", False),
 }
 THROUGHPUT_PHASES = ("warmup", "drain", "latency", "io")
+# Tail percentiles of one repeat rest on a handful of samples (p99 of 100 is the second slowest task), so
+# these figures are taken over the samples of all valid repeats together.
+POOLED = {"latency_p50_ms": 50, "latency_p95_ms": 95, "latency_p99_ms": 99}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -51,7 +54,10 @@ def problems(workload: str, answer: dict[str, Any] | None) -> list[str]:
         if c.get("duplicated", 0) or c.get("executions") != c.get("unique"):
             found.append(f"{phase}: {c.get('duplicated')} task(s) ran more than once")
     timings = answer.get("timings", {})
-    if not all(isinstance(timings.get(k), int | float) and timings[k] > 0 for k in ("enqueue_s", "drain_s", "io_s")):
+    batches = timings.get("enqueue_batches_s")
+    values = [timings.get(k) for k in ("enqueue_batch", "drain_tasks", "drain_s", "io_s")]
+    values += batches if isinstance(batches, list) and batches else [None]
+    if not all(isinstance(v, int | float) and v > 0 for v in values):
         found.append("timings missing or zero")
     if not answer.get("latencies_ms"):
         found.append("no latencies")
@@ -64,8 +70,8 @@ def throughput_metrics(answer: dict[str, Any]) -> dict[str, float]:
     lat = [float(x) for x in answer["latencies_ms"]]
     mem = answer.get("memory", {})
     return {
-        "enqueue_per_s": round(counts["drain"]["expected"] / timings["enqueue_s"], 1),
-        "drain_per_s": round(counts["drain"]["expected"] / timings["drain_s"], 1),
+        "enqueue_per_s": round(enqueue_rate(counts["drain"]["expected"], timings), 1),
+        "drain_per_s": round(timings["drain_tasks"] / timings["drain_s"], 1),
         "latency_p50_ms": round(percentile(lat, 50), 2),
         "latency_p95_ms": round(percentile(lat, 95), 2),
         "latency_p99_ms": round(percentile(lat, 99), 2),
@@ -73,6 +79,13 @@ def throughput_metrics(answer: dict[str, Any]) -> dict[str, float]:
         "rss_peak_mb": round(mem.get("peak_rss_kb", 0) / 1024, 1),
         "pss_peak_mb": round(mem.get("peak_pss_kb", 0) / 1024, 1),
     }
+
+
+def enqueue_rate(n: int, timings: dict[str, Any]) -> float:
+    """Sends per second of the median batch: a pause of the producer (GC, a busy core) costs one batch only."""
+    size, seconds = int(timings["enqueue_batch"]), timings["enqueue_batches_s"]
+    sizes = [min(size, n - i * size) for i in range(len(seconds))]
+    return statistics.median(k / s for k, s in zip(sizes, seconds, strict=True))
 
 
 def reliability_metrics(answer: dict[str, Any]) -> dict[str, float]:
@@ -96,7 +109,11 @@ def metrics(workload: str, answer: dict[str, Any] | None) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class Stat:
-    """One metric across the valid repeats of one queue x broker x setting."""
+    """One metric across the valid repeats of one queue x broker x setting.
+
+    `figure` is what the page and the run-to-run spread use: the median of the repeats, or for the
+    latency percentiles the percentile over all their samples (`samples` of them).
+    """
 
     n: int
     mean: float
@@ -104,17 +121,30 @@ class Stat:
     median: float
     min: float
     max: float
+    figure: float
+    samples: int = 0
 
 
-def stat(values: list[float]) -> Stat:
+def stat(values: list[float], pooled: list[float] | None = None, p: float = 50) -> Stat:
+    median = statistics.median(values)
     return Stat(
         n=len(values),
         mean=statistics.fmean(values),
         std=statistics.stdev(values) if len(values) > 1 else 0.0,
-        median=statistics.median(values),
+        median=median,
         min=min(values),
         max=max(values),
+        figure=round(percentile(pooled, p), 2) if pooled else median,
+        samples=len(pooled or []),
     )
+
+
+def _stat(metric: str, runs: list[dict[str, Any]]) -> Stat:
+    values = [r["metrics"][metric] for r in runs if metric in r["metrics"]]
+    if metric not in POOLED:
+        return stat(values)
+    pooled = [float(x) for r in runs for x in (r.get("answer") or {}).get("latencies_ms", [])]
+    return stat(values, pooled, POOLED[metric])
 
 
 def summarize(runs: list[dict[str, Any]], workload: str = "throughput") -> list[dict[str, Any]]:
@@ -134,14 +164,14 @@ def summarize(runs: list[dict[str, Any]], workload: str = "throughput") -> list[
                 "setting": setting,
                 "valid": len(valid),
                 "invalid": len(group) - len(valid),
-                "stats": {k: asdict(stat([r["metrics"][k] for r in valid if k in r["metrics"]])) for k in names},
+                "stats": {k: asdict(_stat(k, valid)) for k in names},
             }
         )
     return rows
 
 
 def spread(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Relative difference of the medians of two runs' summaries, per row and metric (b against a)."""
+    """Relative difference of the published figures of two runs' summaries, per row and metric (b against a)."""
     index = {(r["queue"], r["broker"], r["setting"]): r for r in a}
     out = []
     for row in b:
@@ -149,8 +179,8 @@ def spread(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> list[dict[str, A
         if not other:
             continue
         for metric, s in row["stats"].items():
-            if metric in other["stats"] and other["stats"][metric]["median"]:
-                before, after = other["stats"][metric]["median"], s["median"]
+            if metric in other["stats"] and other["stats"][metric]["figure"]:
+                before, after = other["stats"][metric]["figure"], s["figure"]
                 out.append(
                     {
                         "queue": row["queue"],
