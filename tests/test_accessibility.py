@@ -19,6 +19,7 @@ PAGES = [
     "guide/queues/celery/",
     "guide/features/retries/",
     "guide/evidence/",
+    "guide/evidence/celery/",
     "guide/fact-check/",
     "guide/quiz/",
     "guide/benchmarks/",

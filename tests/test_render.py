@@ -58,7 +58,8 @@ def test_every_page_type_is_rendered(mini):
     assert {
         "index.md",
         "guide/matrix.md",
-        "guide/evidence.md",
+        "guide/evidence/index.md",
+        "guide/evidence/alpha.md",
         "guide/queues/alpha.md",
         "guide/features/retries.md",
     } <= paths

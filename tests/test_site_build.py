@@ -16,6 +16,7 @@ def test_every_page_type_is_built(built_site):
     assert (built_site / "index.html").is_file()
     assert (built_site / "guide/matrix/index.html").is_file()
     assert (built_site / "guide/evidence/index.html").is_file()
+    assert (built_site / "guide/evidence/celery/index.html").is_file()
     assert any((built_site / "guide/queues").iterdir())
     assert any((built_site / "guide/features").iterdir())
 

@@ -16,7 +16,7 @@ import jinja2
 
 from . import model as m
 from .bench import page as bench_page
-from .evidence import DOCUMENTED, EXECUTED, FAILING, ClaimEvidence, EvidenceIndex
+from .evidence import DOCUMENTED, EXECUTED, FAILING, ClaimEvidence, EvidenceIndex, Run
 from .factcheck import FactCheck
 from .quiz import Quiz, page_context
 from .results import RunSummary
@@ -101,6 +101,10 @@ class SiteData:
         claim = queue.claims.get(feature.id)
         return self.evidence.for_claim(claim) if claim else None
 
+    def queue_runs(self, queue: m.Queue) -> list[Run]:
+        """The latest run of each of the queue's snippets on each of its brokers."""
+        return [run for snippet in queue.snippets.values() for run in self.evidence.runs_of(snippet)]
+
     def counts(self) -> dict[str, int]:
         states = [self.evidence.for_claim(c).state for c in self.catalog.claims()]
         return {s: states.count(s) for s in (EXECUTED, DOCUMENTED, FAILING)} | {"claims": len(states)}
@@ -138,7 +142,12 @@ def render_site(data: SiteData) -> list[Page]:
     pages = [
         Page("index.md", env.get_template("home.md.j2").render(ctx)),
         Page(f"{GENERATED_DIR}/matrix.md", env.get_template("matrix.md.j2").render(ctx)),
-        Page(f"{GENERATED_DIR}/evidence.md", env.get_template("evidence.md.j2").render(ctx)),
+        Page(f"{GENERATED_DIR}/evidence/index.md", env.get_template("evidence.md.j2").render(ctx)),
+    ]
+    # One evidence page per queue: each embeds every snippet's full source, so one page for all was heavy.
+    pages += [
+        Page(f"{GENERATED_DIR}/evidence/{q.id}.md", env.get_template("evidence-queue.md.j2").render(ctx, q=q))
+        for q in data.catalog.queues
     ]
     if data.factcheck:
         pages.append(Page(f"{GENERATED_DIR}/fact-check.md", env.get_template("fact-check.md.j2").render(ctx)))
@@ -210,7 +219,7 @@ _SECTION_ORDER = (
     "features/",
     "fact-check.md",
     "benchmarks.md",
-    "evidence.md",
+    "evidence/",
 )
 
 
@@ -221,6 +230,9 @@ def nav_rank(catalog: m.Catalog) -> dict[str, tuple[int, int]]:
         ranks[f"{GENERATED_DIR}/{name}"] = (i, 0)
     queues = _SECTION_ORDER.index("queues/")
     features = _SECTION_ORDER.index("features/")
+    evidence = _SECTION_ORDER.index("evidence/")
     ranks |= {f"{GENERATED_DIR}/queues/{q.id}.md": (queues, n) for n, q in enumerate(catalog.queues)}
     ranks |= {f"{GENERATED_DIR}/features/{f.id}.md": (features, n) for n, f in enumerate(catalog.features)}
+    ranks |= {f"{GENERATED_DIR}/evidence/index.md": (evidence, -1)}
+    ranks |= {f"{GENERATED_DIR}/evidence/{q.id}.md": (evidence, n) for n, q in enumerate(catalog.queues)}
     return ranks
