@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,6 +24,7 @@ PROTOCOL = 2
 NS = os.environ.get("WQ_NAMESPACE", "wqbench-local")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 PHASES = ("w", "e", "l", "i", "r")  # warm-up, enqueue/drain, latency, I/O, reliability
+STARTED_KEY = f"{NS}:bench:started"
 ENQUEUE_BATCH = 100  # the enqueue is timed per batch of this many sends; the rate is the median batch's
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,6 +51,21 @@ def done_key(phase: str) -> str:
 def counter_entry(tag: str) -> tuple[str, str]:
     """(list key, entry) that records one execution of the task `tag` ("<phase>:<index>") finishing now."""
     return done_key(tag.split(":", 1)[0]), f"{tag}|{time.time():.6f}"
+
+
+def start_entry(tag: str) -> tuple[str, str] | None:
+    """(list key, entry) marking that the reliability task `tag` has started; None for the other phases.
+
+    The crash experiment kills the worker while tasks are running, which it can only know from these marks.
+    The timed phases skip them: one more Redis round trip per task would be part of their figures.
+    """
+    return (STARTED_KEY, tag) if tag.startswith("r:") else None
+
+
+def started(tag: str) -> None:
+    """Called by every sleeping benchmark task before it sleeps (see `start_entry`)."""
+    if entry := start_entry(tag):
+        _redis().rpush(*entry)
 
 
 def record(tag: str) -> None:
@@ -115,8 +131,18 @@ class MemorySampler:
     def __init__(self, pid: int, interval: float = 0.1) -> None:
         self.pid, self.interval = pid, interval
         self.peak_rss_kb = self.peak_pss_kb = self.max_processes = 0
-        self._stop = threading.Event()
+        self._stop, self._paused = threading.Event(), threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """No sampling inside: reading smaps_rollup costs the worker and the producer (the GIL) about a
+        millisecond, which the latency phase would measure as the library's."""
+        self._paused.set()
+        try:
+            yield
+        finally:
+            self._paused.clear()
 
     def sample(self) -> None:
         pids = [self.pid, *descendants(self.pid)]
@@ -127,7 +153,8 @@ class MemorySampler:
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
-            self.sample()
+            if not self._paused.is_set():
+                self.sample()
 
     def __enter__(self) -> MemorySampler:
         self.sample()
@@ -220,14 +247,15 @@ def throughput(adapter: Adapter, req: dict[str, Any]) -> dict[str, Any]:
 
         ln, rate = int(req["latency_n"]), float(req["latency_rate"])
         sent: dict[int, float] = {}
-        t0 = time.perf_counter()
-        for i in range(ln):  # a fixed arrival schedule, well below saturation
-            delay = t0 + i / rate - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            sent[i] = time.time()
-            adapter.send_noop(f"l:{i}")
-        wait_for("l", ln, timeout)
+        with memory.paused():
+            t0 = time.perf_counter()
+            for i in range(ln):  # a fixed arrival schedule, well below saturation
+                delay = t0 + i / rate - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                sent[i] = time.time()
+                adapter.send_noop(f"l:{i}")
+            wait_for("l", ln, timeout)
         marks["latency_done"] = time.monotonic()
 
         io_n, sleep_ms = int(req["io_n"]), float(req["io_sleep_ms"])
@@ -276,9 +304,10 @@ def reliability(adapter: Adapter, req: dict[str, Any]) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while count("r") < n * float(req["kill_at"]) and time.monotonic() < deadline:
             time.sleep(0.005)
-        # Half a task later: workers that take tasks in batches (arq, procrastinate) finish a batch
-        # together, and a kill right at the threshold would land between batches, with nothing running.
-        time.sleep(sleep_ms / 2000)
+        # Then wait until a task is running: a worker that takes tasks in batches (arq polls every 0.5 s by
+        # default) sits idle between them, and a kill then would cost nothing.
+        while _redis().llen(STARTED_KEY) <= count("r") and time.monotonic() < deadline:
+            time.sleep(0.001)
         worker.kill()
         killed_at = count("r")
     recover: Callable[[], None] | None = getattr(adapter, "recover", None)
@@ -298,5 +327,5 @@ def main(adapter_factory: Callable[[dict[str, Any]], Adapter]) -> None:
     try:
         answer |= (reliability if req.get("workload") == "reliability" else throughput)(adapter, req)
     finally:
-        _redis().delete(*(done_key(phase) for phase in PHASES))
+        _redis().delete(STARTED_KEY, *(done_key(phase) for phase in PHASES))
     print("WQBENCH " + json.dumps(answer), flush=True)

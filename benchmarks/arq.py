@@ -54,6 +54,8 @@ async def noop(ctx: dict[str, Any], tag: str) -> None:
 
 
 async def sleep(ctx: dict[str, Any], tag: str, ms: float) -> None:
+    if entry := h.start_entry(tag):
+        await ctx["counter"].rpush(*entry)
     await asyncio.sleep(ms / 1000)
     await _count(ctx, tag)
 

@@ -1,6 +1,7 @@
 """Celery benchmark driver: run by `whichqueue bench` with the Celery env's python (see benchmarks/_harness.py).
 
-Options from data/bench.yaml: acks_late, prefetch_multiplier, visibility_timeout (Redis transport only).
+Options from data/bench.yaml: acks_late, prefetch_multiplier, and for the Redis transport visibility_timeout,
+unacked_restore_interval and unacked_restore_throttle (kombu's defaults: 3600 s, 10 s and 10).
 Results are ignored (no result backend), so the numbers measure the broker round trip, not a backend.
 """
 
@@ -21,6 +22,8 @@ from benchmarks import _harness as h
 
 BROKER_URL = os.environ.get("BROKER_URL", h.REDIS_URL)
 QUEUE = f"{h.NS}-bench"
+# Redis transport: when an unacknowledged message counts as abandoned, and how often kombu looks for them.
+REDIS_TRANSPORT_OPTIONS = ("visibility_timeout", "unacked_restore_interval", "unacked_restore_throttle")
 
 
 def _options() -> dict[str, Any]:
@@ -31,8 +34,7 @@ def _options() -> dict[str, Any]:
 def make_app(options: dict[str, Any]) -> Celery:
     app = Celery("wqbench", broker=BROKER_URL)
     transport: dict[str, Any] = {"global_keyprefix": f"{h.NS}:"}  # every Redis key carries the namespace
-    if "visibility_timeout" in options:
-        transport["visibility_timeout"] = options["visibility_timeout"]
+    transport |= {k: options[k] for k in REDIS_TRANSPORT_OPTIONS if k in options}
     app.conf.update(
         task_default_queue=QUEUE,
         task_ignore_result=True,
@@ -56,6 +58,7 @@ def noop(tag: str) -> None:
 
 @app.task(name="wqbench.sleep")
 def sleep(tag: str, ms: float) -> None:
+    h.started(tag)
     time.sleep(ms / 1000)
     h.record(tag)
 
@@ -94,7 +97,7 @@ class CeleryAdapter:
             "concurrency": int(self.req["concurrency"]),
             "task_acks_late": conf.task_acks_late,
             "worker_prefetch_multiplier": conf.worker_prefetch_multiplier,
-            "visibility_timeout_s": conf.broker_transport_options.get("visibility_timeout", 3600)
+            "redis_transport": {k: v for k, v in conf.broker_transport_options.items() if k in REDIS_TRANSPORT_OPTIONS}
             if BROKER_URL.startswith("redis")
             else None,
             "task_ignore_result": conf.task_ignore_result,

@@ -49,6 +49,7 @@ def noop(tag: str) -> None:
 
 @dramatiq.actor(actor_name="wqbench_sleep", queue_name=QUEUE)
 def sleep(tag: str, ms: float) -> None:
+    h.started(tag)
     time.sleep(ms / 1000)
     h.record(tag)
 

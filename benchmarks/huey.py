@@ -54,6 +54,7 @@ def noop(tag: str) -> None:
 
 @huey.task()
 def sleep(tag: str, ms: float) -> None:
+    h.started(tag)
     time.sleep(ms / 1000)
     h.record(tag)
 

@@ -65,6 +65,7 @@ def noop(tag: str) -> None:
 
 @app.task(name="wqbench_sleep", queue=QUEUE)
 def sleep(tag: str, ms: float) -> None:
+    h.started(tag)
     time.sleep(ms / 1000)
     h.record(tag)
 

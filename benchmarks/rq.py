@@ -29,6 +29,7 @@ def noop(tag: str) -> None:
 
 
 def sleep(tag: str, ms: float) -> None:
+    h.started(tag)
     time.sleep(ms / 1000)
     h.record(tag)
 

@@ -89,6 +89,7 @@ async def noop(tag: str) -> None:
 
 @broker.task(task_name="wqbench_sleep")
 async def sleep(tag: str, ms: float) -> None:
+    h.started(tag)
     await asyncio.sleep(ms / 1000)  # I/O-bound work the async way: the slot's event loop stays free
     h.record(tag)
 

@@ -240,6 +240,21 @@ def test_spread_compares_only_runs_made_with_the_same_method(mini):
     assert "(other programs were running)" in text
 
 
+def test_runs_compare_when_the_throughput_method_agrees_and_only_unchanged_settings():
+    from whichqueue.bench import page
+
+    base = _record([])
+    crash = json.loads(json.dumps(base))
+    crash["method"]["sizes"]["settle_s"] = 15.0  # only the crash experiment changed
+    bigger = json.loads(json.dumps(base))
+    bigger["method"]["sizes"]["n"] = 2.0
+    assert page.method(base) == page.method(crash) != page.method(bigger)
+    tuned = json.loads(json.dumps(base))
+    tuned["settings"]["alpha"][0]["options"] = {"prefetch": 1}
+    assert page.same_settings(base, crash) == {("alpha", "default")}
+    assert page.same_settings(base, tuned) == set()
+
+
 @pytest.mark.brokers
 @pytest.mark.parametrize("queue", [q.queue for q in p.load_plan(REPO / "data" / "bench.yaml").queues])
 def test_quick_bench_smoke(repo, tmp_path, queue):

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import model as m
+from . import plan as p
 from . import stats
 from .charts import Bar, bar_chart, fmt
 
@@ -40,8 +41,7 @@ def load_bench(folder: Path) -> BenchData | None:
     if not complete:
         return None
     main = complete[-1]
-    same = (records[main]["format"], records[main]["method"])
-    others = [name for name, rec in records.items() if name != main and (rec["format"], rec["method"]) == same]
+    others = [name for name, rec in records.items() if name != main and method(rec) == method(records[main])]
     if not others:
         return BenchData(records[main], main)
     other = others[-1]
@@ -49,6 +49,21 @@ def load_bench(folder: Path) -> BenchData | None:
     if other < main:
         return BenchData(records[main], main, records[other], other)
     return BenchData(records[main], main, records[other], other, other_is_newer=True)
+
+
+def method(rec: dict[str, Any]) -> tuple[Any, ...]:
+    """What must agree for two runs' throughput figures to be compared (the crash experiment may differ)."""
+    m = rec["method"]
+    throughput = set(p.THROUGHPUT_KEYS)
+    sizes = {k: v for k, v in m["sizes"].items() if k in throughput}
+    overrides = {q: {k: v for k, v in o.items() if k in throughput} for q, o in m.get("overrides", {}).items()}
+    return rec["format"], m["concurrency"], sizes, {q: o for q, o in overrides.items() if o}
+
+
+def same_settings(first: dict[str, Any], second: dict[str, Any]) -> set[tuple[str, str]]:
+    """(queue, setting) pairs configured identically in both runs: only their figures can be compared."""
+    options = [{(q, s["id"]): s["options"] for q, ss in rec["settings"].items() for s in ss} for rec in (first, second)]
+    return {key for key, value in options[0].items() if options[1].get(key) == value}
 
 
 def _names(catalog: m.Catalog | None) -> dict[str, str]:
@@ -117,11 +132,13 @@ def context(bench: BenchData | None, catalog: m.Catalog | None = None) -> dict[s
         for r in ordered(rec["reliability"], rec)
     ]
     spread_rows = []
-    if bench.previous:
-        first, second = (
-            (summary, bench.previous["summary"]) if bench.other_is_newer else (bench.previous["summary"], summary)
-        )
-        spread_rows = stats.spread(first, ordered(second, rec))
+    first_rec, second_rec = (rec, bench.previous) if bench.other_is_newer else (bench.previous, rec)
+    changed: list[str] = []
+    if first_rec and second_rec:
+        alike = same_settings(first_rec, second_rec)
+        changed = sorted({row_label(r, names) for r in summary if (r["queue"], r["setting"]) not in alike})
+        first, second = (ordered(r["summary"], rec) for r in (first_rec, second_rec))
+        spread_rows = [row for row in stats.spread(first, second) if (row["queue"], row["setting"]) in alike]
     spread_table = [
         {
             "label": row_label(r, names),
@@ -143,7 +160,6 @@ def context(bench: BenchData | None, catalog: m.Catalog | None = None) -> dict[s
         for metric in stats.METRICS
         if (rows := [r for r in spread_rows if r["metric"] == metric])
     ]
-    first_rec, second_rec = (rec, bench.previous) if bench.other_is_newer else (bench.previous, rec)
     invalid = [r for r in rec["runs"] if not r["valid"]]
     return {
         "bench": rec,
@@ -158,6 +174,7 @@ def context(bench: BenchData | None, catalog: m.Catalog | None = None) -> dict[s
         "spread": spread_table,
         "spread_within": sum(1 for r in spread_table if r["within"]),
         "spread_by_metric": by_metric,
+        "spread_changed": changed,
         "first_load": (first_rec or {}).get("machine", {}).get("load_average", {}),
         "second_load": (second_rec or {}).get("machine", {}).get("load_average", {}),
         "invalid": invalid,

@@ -10,14 +10,10 @@ from typing import Any
 import yaml
 
 WORKLOADS = ("throughput", "reliability")
+# The sizes that shape the throughput figures: two runs are comparable when these agree.
+THROUGHPUT_KEYS = ("repeats", "n", "warmup", "latency_n", "latency_rate", "io_n", "io_sleep_ms")
 SIZE_KEYS = (
-    "repeats",
-    "n",
-    "warmup",
-    "latency_n",
-    "latency_rate",
-    "io_n",
-    "io_sleep_ms",
+    *THROUGHPUT_KEYS,
     "reliability_repeats",
     "reliability_n",
     "reliability_sleep_ms",
