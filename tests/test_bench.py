@@ -228,6 +228,7 @@ def test_spread_compares_only_runs_made_with_the_same_method(mini):
     inv = p.Invocation("alpha", "redis", "default", "throughput", 0)
     fast, slow = answer(), answer()
     slow["timings"] = fast["timings"] | {"drain_s": 0.4}  # drain 20/s instead of 40/s
+    slow["latencies_ms"] = [2 * x for x in fast["latencies_ms"]]
     folder = mini.root / "results" / "bench"
     folder.mkdir(parents=True)
     (folder / "full-20260101T000000Z.json").write_text(json.dumps(_record([record(inv, 0, fast, "", 1.0)])))
@@ -238,6 +239,7 @@ def test_spread_compares_only_runs_made_with_the_same_method(mini):
     assert "`full-20260101T000000Z.json`, then\n`full-20260103T000000Z.json`" in text
     assert "| Drain rate, no-op tasks | 0 of 1 | -50.0 % |" in text
     assert "(other programs were running)" in text
+    assert "the largest relative difference is +100.0 % (+2.50 ms)" in text
 
 
 def test_runs_compare_when_the_throughput_method_agrees_and_only_unchanged_settings():

@@ -160,6 +160,11 @@ def context(bench: BenchData | None, catalog: m.Catalog | None = None) -> dict[s
         for metric in stats.METRICS
         if (rows := [r for r in spread_rows if r["metric"] == metric])
     ]
+    latency = [r for r in spread_rows if r["metric"] in stats.POOLED and abs(r["diff_pct"]) > 10]
+    moved = max(latency, key=lambda r: abs(r["diff_pct"]), default=None)
+    others = [abs(r["diff_pct"]) for r in spread_rows if r["metric"] not in stats.POOLED]
+    if moved and abs(moved["diff_pct"]) < max(others, default=0):  # the page says latencies move most
+        moved = None
     invalid = [r for r in rec["runs"] if not r["valid"]]
     return {
         "bench": rec,
@@ -175,6 +180,14 @@ def context(bench: BenchData | None, catalog: m.Catalog | None = None) -> dict[s
         "spread_within": sum(1 for r in spread_table if r["within"]),
         "spread_by_metric": by_metric,
         "spread_changed": changed,
+        "latency_moved": moved
+        and {
+            "label": row_label(moved, names),
+            "metric": stats.METRICS[moved["metric"]][0],
+            "first": fmt(moved["first"]),
+            "second": fmt(moved["second"]),
+            "diff": f"{moved['diff_pct']:+.1f} % ({moved['second'] - moved['first']:+.2f} ms)",
+        },
         "first_load": (first_rec or {}).get("machine", {}).get("load_average", {}),
         "second_load": (second_rec or {}).get("machine", {}).get("load_average", {}),
         "invalid": invalid,
