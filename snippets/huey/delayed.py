@@ -1,5 +1,6 @@
 """Delayed / ETA tasks: `task.schedule(args, delay=seconds)` or `eta=datetime` puts the task in the
-schedule (a Redis sorted set scored by due time); the consumer's own scheduler thread (no extra process)
+schedule (a Redis sorted set scored by due time) once a worker has taken it off the queue and seen that it
+is not due yet; the consumer's own scheduler thread (no extra process)
 checks it every second (-s/--scheduler-interval, default 1) and enqueues due tasks.
 
 Proves: delayed. A 2 s delay and an eta 3 s ahead, measured from enqueue to execution; while waiting
@@ -44,7 +45,12 @@ if __name__ == "__main__":
         with start_worker("delayed"):
             sent = time.time()
             in_two, at_eta = app.send()
+            # Both go through the queue first: a worker thread pops each one, sees its ETA and moves it to
+            # the schedule, so poll for that (the 2 s task is due long after).
             waiting = huey.scheduled_count()
+            while waiting < 2 and time.time() - sent < 1.5:
+                time.sleep(0.05)
+                waiting = huey.scheduled_count()
             delay = in_two.get(blocking=True, timeout=10) - sent
             eta = at_eta.get(blocking=True, timeout=10) - sent
         assert waiting == 2, f"both should wait in the schedule, saw {waiting}"
