@@ -12,7 +12,7 @@ LABEL_W, BAR_W, ROW_H, PAD = 250, 330, 22, 8
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: float  # the bar: the median of the valid repeats
+    value: float  # the bar: the published figure (see `bar_chart`'s `bar` caption)
     low: float  # whisker: min of the valid repeats
     high: float  # whisker: max
     group: str  # the setting, which picks the colour
@@ -27,8 +27,11 @@ def fmt(value: float) -> str:
     return f"{value:.2f}"
 
 
-def bar_chart(title: str, unit: str, bars: list[Bar]) -> str:
-    """A horizontal bar chart with min-max whiskers, as one line of SVG markup (safe inside Markdown)."""
+def bar_chart(title: str, unit: str, bars: list[Bar], bar: str = "median") -> str:
+    """A horizontal bar chart with min-max whiskers, as one line of SVG markup (safe inside Markdown).
+
+    `bar` names what the bars show in the caption (the whiskers always span the repeats).
+    """
     groups = list(dict.fromkeys(b.group for b in bars))
     top = max([b.high for b in bars] + [b.value for b in bars] + [1e-9])
     height = PAD * 2 + 20 + ROW_H * len(bars) + 22
@@ -40,7 +43,7 @@ def bar_chart(title: str, unit: str, bars: list[Bar]) -> str:
         f'aria-label="{e(title)} ({e(unit)})">',
         f"<title>{e(title)} ({e(unit)})</title>",
         f'<text x="{PAD}" y="{PAD + 12}" font-size="13" font-weight="bold" fill="currentColor">{e(title)} '
-        f'<tspan font-weight="normal">({e(unit)}; bar = median, whisker = min–max)</tspan></text>',
+        f'<tspan font-weight="normal">({e(unit)}; bar = {e(bar)}, whisker = min–max of the repeats)</tspan></text>',
     ]
     for i, bar in enumerate(bars):
         y = PAD + 20 + i * ROW_H

@@ -111,7 +111,7 @@ def context(bench: BenchData | None, catalog: m.Catalog | None = None) -> dict[s
             if (s := r["stats"].get(metric))
         ]
         if bars:
-            charts.append(bar_chart(label, unit, bars))
+            charts.append(bar_chart(label, unit, bars, "all samples" if metric in stats.POOLED else "median"))
     tables = [
         {
             "metric": metric,
