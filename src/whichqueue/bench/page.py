@@ -13,19 +13,18 @@ from . import stats
 from .charts import Bar, bar_chart, fmt
 
 RAW_PATH = "guide/benchmarks/raw.json"  # relative to docs/; linked from the page as benchmarks/raw.json
+SPREAD_BAND_PCT = 10
 SELECTION = ("queues", "brokers", "settings")
 CHARTS = ("drain_per_s", "enqueue_per_s", "latency_p50_ms", "latency_p99_ms", "io_per_s", "pss_peak_mb")
 
 
 @dataclass(frozen=True)
 class BenchData:
-    """The latest full bench run and, when there is one, the run before it (for the spread)."""
+    """The latest full bench run and, when there is one, the two runs the spread compares, oldest first."""
 
     latest: dict[str, Any]
     latest_name: str
-    previous: dict[str, Any] | None = None
-    previous_name: str | None = None
-    other_is_newer: bool = False  # the comparison run came after the shown one
+    pair: tuple[tuple[str, dict[str, Any]], tuple[str, dict[str, Any]]] | None = None  # ((name, record), ...)
 
 
 def load_bench(folder: Path) -> BenchData | None:
@@ -41,14 +40,13 @@ def load_bench(folder: Path) -> BenchData | None:
     if not complete:
         return None
     main = complete[-1]
-    others = [name for name, rec in records.items() if name != main and method(rec) == method(records[main])]
+    wanted = method(records[main])
+    others = [name for name, rec in records.items() if name != main and method(rec) == wanted]
     if not others:
         return BenchData(records[main], main)
-    other = others[-1]
-    # The spread reads "first run -> second run" in time order.
-    if other < main:
-        return BenchData(records[main], main, records[other], other)
-    return BenchData(records[main], main, records[other], other, other_is_newer=True)
+    # The spread reads "first run -> second run" in time order; the names sort by time.
+    first, second = sorted((main, others[-1]))
+    return BenchData(records[main], main, ((first, records[first]), (second, records[second])))
 
 
 def method(rec: dict[str, Any]) -> tuple[Any, ...]:
@@ -75,6 +73,11 @@ def _names(catalog: m.Catalog | None) -> dict[str, str]:
 
 def row_label(row: dict[str, Any], names: dict[str, str]) -> str:
     return f"{names.get(row['queue'], row['queue'])} · {names.get(row['broker'], row['broker'])} · {row['setting']}"
+
+
+def within(row: dict[str, Any]) -> bool:
+    """One figure of the spread agrees between the two runs: the acceptance band of the benchmarks, ±10 %."""
+    return abs(row["diff_pct"]) <= SPREAD_BAND_PCT
 
 
 def cell(s: dict[str, float] | None) -> dict[str, str]:
@@ -132,7 +135,7 @@ def context(bench: BenchData | None, catalog: m.Catalog | None = None) -> dict[s
         for r in ordered(rec["reliability"], rec)
     ]
     spread_rows = []
-    first_rec, second_rec = (rec, bench.previous) if bench.other_is_newer else (bench.previous, rec)
+    (first_file, first_rec), (second_file, second_rec) = bench.pair or ((None, None), (None, None))
     changed: list[str] = []
     if first_rec and second_rec:
         alike = same_settings(first_rec, second_rec)
@@ -146,21 +149,21 @@ def context(bench: BenchData | None, catalog: m.Catalog | None = None) -> dict[s
             "first": fmt(r["first"]),
             "second": fmt(r["second"]),
             "diff": f"{r['diff_pct']:+.1f} %",
-            "within": abs(r["diff_pct"]) <= 10,
+            "within": within(r),
         }
         for r in spread_rows
     ]
     by_metric = [
         {
             "label": stats.METRICS[metric][0],
-            "within": sum(1 for r in rows if abs(r["diff_pct"]) <= 10),
+            "within": sum(1 for r in rows if within(r)),
             "total": len(rows),
             "worst": f"{max((r['diff_pct'] for r in rows), key=abs):+.1f} %",
         }
         for metric in stats.METRICS
         if (rows := [r for r in spread_rows if r["metric"] == metric])
     ]
-    latency = [r for r in spread_rows if r["metric"] in stats.POOLED and abs(r["diff_pct"]) > 10]
+    latency = [r for r in spread_rows if r["metric"] in stats.POOLED and not within(r)]
     moved = max(latency, key=lambda r: abs(r["diff_pct"]), default=None)
     others = [abs(r["diff_pct"]) for r in spread_rows if r["metric"] not in stats.POOLED]
     if moved and abs(moved["diff_pct"]) < max(others, default=0):  # the page says latencies move most
@@ -169,8 +172,8 @@ def context(bench: BenchData | None, catalog: m.Catalog | None = None) -> dict[s
     return {
         "bench": rec,
         "bench_file": bench.latest_name,
-        "first_file": bench.latest_name if bench.other_is_newer else bench.previous_name,
-        "second_file": bench.previous_name if bench.other_is_newer else bench.latest_name,
+        "first_file": first_file,
+        "second_file": second_file,
         "second_selection": {k: (second_rec or {}).get("selection", {}).get(k) or [] for k in SELECTION},
         "names": names,
         "charts": charts,
