@@ -112,13 +112,12 @@ class SiteData:
     def verified_on(self, queue: m.Queue) -> list[str]:
         """'celery 5.7.0 · Redis 7.0.15 · Python 3.11.7 · 2026-11-23' per broker the queue was run on."""
         seen: dict[str, str] = {}
-        for snippet in queue.snippets.values():
-            for run in self.evidence.runs_of(snippet):
-                if run.env and run.result and run.env.version == queue.version:
-                    line = describe_env(self.catalog, run.env.broker, run.env.broker_version, run.env.python)
-                    date = run.result.finished[:10]
-                    if run.env.broker not in seen or date > seen[run.env.broker].rsplit(" · ", 1)[1]:
-                        seen[run.env.broker] = f"{queue.pypi} {queue.version} · {line} · {date}"
+        for run in self.queue_runs(queue):
+            if run.env and run.result and run.env.version == queue.version:
+                line = describe_env(self.catalog, run.env.broker, run.env.broker_version, run.env.python)
+                date = run.result.finished[:10]
+                if run.env.broker not in seen or date > seen[run.env.broker].rsplit(" · ", 1)[1]:
+                    seen[run.env.broker] = f"{queue.pypi} {queue.version} · {line} · {date}"
         return [seen[b] for b in sorted(seen)]
 
 
