@@ -12,7 +12,7 @@ import jsonschema
 
 from . import model as m
 from .paths import Layout
-from .yamlfile import DataError, DataErrors, YamlDoc, field_name, load
+from .yamlfile import DataError, DataErrors, YamlDoc, load
 
 
 def load_catalog(layout: Layout) -> m.Catalog:
@@ -64,13 +64,7 @@ def validated_doc(
         return None
     validator = jsonschema.Draft202012Validator(_schema(layout, schema))
     found = [
-        DataError(
-            doc.label,
-            doc.line_of(tuple(err.absolute_path)),
-            field_name(tuple(err.absolute_path)),
-            (explain or schema_message)(err),
-        )
-        for err in validator.iter_errors(doc.data)
+        doc.error(tuple(err.absolute_path), (explain or schema_message)(err)) for err in validator.iter_errors(doc.data)
     ]
     errors.extend(found)
     return None if found else doc
@@ -102,23 +96,9 @@ def _features(doc: YamlDoc, errors: list[DataError]) -> tuple[list[m.Group], lis
     seen: set[str] = set()
     for i, raw in enumerate(doc.data["features"]):
         if raw["id"] in seen:
-            errors.append(
-                DataError(
-                    doc.label,
-                    doc.line_of(("features", i, "id")),
-                    f"features[{i}].id",
-                    f"duplicate feature id {raw['id']!r}",
-                )
-            )
+            errors.append(doc.error(("features", i, "id"), f"duplicate feature id {raw['id']!r}"))
         if raw["group"] not in group_ids:
-            errors.append(
-                DataError(
-                    doc.label,
-                    doc.line_of(("features", i, "group")),
-                    f"features[{i}].group",
-                    f"unknown group {raw['group']!r}",
-                )
-            )
+            errors.append(doc.error(("features", i, "group"), f"unknown group {raw['group']!r}"))
         seen.add(raw["id"])
         features.append(m.Feature(**raw))
     return groups, features
@@ -128,14 +108,7 @@ def _brokers(doc: YamlDoc, errors: list[DataError]) -> dict[str, m.Broker]:
     brokers: dict[str, m.Broker] = {}
     for i, raw in enumerate(doc.data["brokers"]):
         if raw["id"] in brokers:
-            errors.append(
-                DataError(
-                    doc.label,
-                    doc.line_of(("brokers", i, "id")),
-                    f"brokers[{i}].id",
-                    f"duplicate broker id {raw['id']!r}",
-                )
-            )
+            errors.append(doc.error(("brokers", i, "id"), f"duplicate broker id {raw['id']!r}"))
         brokers[raw["id"]] = m.Broker(**raw)
     return brokers
 
@@ -169,7 +142,7 @@ def _queue(
     feature_ids = {f.id for f in features}
 
     def err(field: tuple[str | int, ...], message: str) -> None:
-        errors.append(DataError(doc.label, doc.line_of(field), field_name(field), message))
+        errors.append(doc.error(field, message))
 
     if doc.path.stem != raw["id"]:
         err(("id",), f"must match the file name ({doc.path.stem!r})")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from . import model as m
 from .catalog import validated_doc
 from .paths import Layout
-from .yamlfile import DataError, DataErrors, field_name
+from .yamlfile import DataError, DataErrors
 
 VERDICTS = ("correct", "wrong", "outdated", "misleading", "incomplete")
 
@@ -50,18 +50,9 @@ def load_factcheck(layout: Layout, catalog: m.Catalog) -> FactCheck | None:
             where = ("checks", i, "evidence", j)
             queue = next((q for q in catalog.queues if q.id == ev["queue"]), None)
             if queue is None:
-                errors.append(
-                    DataError(doc.label, doc.line_of(where), field_name(where), f"unknown queue {ev['queue']!r}")
-                )
+                errors.append(doc.error(where, f"unknown queue {ev['queue']!r}"))
             elif ev["feature"] not in queue.claims:
-                errors.append(
-                    DataError(
-                        doc.label,
-                        doc.line_of(where),
-                        field_name(where),
-                        f"{ev['queue']} has no claim for feature {ev['feature']!r}",
-                    )
-                )
+                errors.append(doc.error(where, f"{ev['queue']} has no claim for feature {ev['feature']!r}"))
         checks.append(
             Check(
                 raw["section"],

@@ -17,7 +17,7 @@ from . import model as m
 from .catalog import schema_message, validated_doc
 from .evidence import EvidenceIndex
 from .paths import Layout
-from .yamlfile import DataError, DataErrors, YamlDoc, field_name
+from .yamlfile import DataError, DataErrors, YamlDoc
 
 if TYPE_CHECKING:
     from .render import SiteData
@@ -137,7 +137,7 @@ def cross_check(doc: YamlDoc, catalog: m.Catalog) -> list[DataError]:
     features = {f.id for f in catalog.features}
 
     def err(where: tuple[str | int, ...], message: str) -> None:
-        errors.append(DataError(doc.label, doc.line_of(where), field_name(where), message))
+        errors.append(doc.error(where, message))
 
     seen_questions: set[str] = set()
     for i, q in enumerate(doc.data["questions"]):

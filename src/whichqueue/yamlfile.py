@@ -63,6 +63,10 @@ class YamlDoc:
                 return line
         return 1
 
+    def error(self, field: FieldPath, message: str) -> DataError:
+        """A problem with `field` of this document, located at its line (or its nearest parent's)."""
+        return DataError(self.label, self.line_of(field), field_name(field), message)
+
 
 def field_name(field: FieldPath) -> str:
     """`('claims', 'retries', 'value')` -> `claims.retries.value`; list items as `[2]`."""
