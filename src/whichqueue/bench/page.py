@@ -172,6 +172,7 @@ def context(bench: BenchData | None, catalog: m.Catalog | None = None) -> dict[s
     return {
         "bench": rec,
         "bench_file": bench.latest_name,
+        "busy": stats.busy(rec["machine"]["load_average"]["before"]),
         "first_file": first_file,
         "second_file": second_file,
         "second_selection": {k: (second_rec or {}).get("selection", {}).get(k) or [] for k in SELECTION},

@@ -209,7 +209,7 @@ def run_bench(layout: Layout, options: BenchOptions, say: Callable[[str], None] 
     timeout = 4 * float(plan.modes[options.mode]["phase_timeout"]) + 60
     started_at, started = datetime.now(UTC), time.monotonic()
     load_before = load_average()
-    if load_before[0] > 0.5:
+    if stats.busy(load_before):
         say(f"warning: load average {load_before[0]} before the run: other programs are busy, figures will be noisier")
     runs: list[dict[str, Any]] = []
     namespaces: list[str] = []

@@ -24,6 +24,14 @@ THROUGHPUT_PHASES = ("warmup", "drain", "latency", "io")
 POOLED = {"latency_p50_ms": 50, "latency_p95_ms": 95, "latency_p99_ms": 99}
 
 
+BUSY_LOAD = 0.5  # a 1-minute load average above this, before a run, means other programs were busy
+
+
+def busy(load_average: list[float]) -> bool:
+    """Whether the machine was busy with other programs (1-minute load average) when a run started."""
+    return load_average[0] > BUSY_LOAD
+
+
 def percentile(values: list[float], p: float) -> float:
     """Linear interpolation between closest ranks (numpy's default), p in [0, 100]."""
     if not values:
