@@ -246,3 +246,14 @@ def test_broker_stopped_mid_run_is_reported_and_nothing_is_left(mini, monkeypatc
     assert result.status == "error" and "Connection" in result.message, result
     assert "could not delete this run's Redis keys" in out
     assert processes_with("slow_keys.py") == []
+
+
+def test_start_order_takes_turns_between_queues_and_spreads_repeats():
+    from types import SimpleNamespace
+
+    from whichqueue.verify import start_order
+
+    a1, a2, b1 = (SimpleNamespace(queue=q, id=f"{q}/{n}") for q, n in (("a", 1), ("a", 2), ("b", 1)))
+    pairs = [(a1, "redis"), (a2, "redis"), (b1, "postgres")]
+    assert [s.id for s, _ in start_order(pairs)] == ["a/1", "b/1", "a/2"]
+    assert [s.id for s, _ in start_order(pairs, repeat=2)] == ["a/1", "b/1", "a/2", "b/1", "a/1", "a/2"]

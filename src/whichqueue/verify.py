@@ -7,6 +7,7 @@ atomically -> print the summary. Ctrl-C kills every running snippet, cleans up, 
 
 from __future__ import annotations
 
+import itertools
 import os
 import platform
 import secrets
@@ -64,6 +65,21 @@ def select(catalog: m.Catalog, options: VerifyOptions) -> list[tuple[m.Snippet, 
         for broker in s.brokers
         if not options.brokers or broker in options.brokers
     ]
+
+
+def start_order(pairs: list[tuple[m.Snippet, str]], repeat: int = 1) -> list[tuple[m.Snippet, str]]:
+    """The pairs (each `repeat` times) taking turns between queues, and the repeats of one pair apart.
+
+    In catalog order the parallel slots all held snippets of one library at once: eight Procrastinate
+    snippets, each with its own and its workers' connection pools, came close to PostgreSQL's default of
+    100 connections, and went over it with --repeat 3 ("too many clients already").
+    """
+    by_queue: dict[str, list[tuple[m.Snippet, str]]] = {}
+    for _ in range(max(1, repeat)):
+        for pair in pairs:
+            by_queue.setdefault(pair[0].queue, []).append(pair)
+    turns = itertools.zip_longest(*by_queue.values())
+    return [pair for turn in turns for pair in turn if pair is not None]
 
 
 def default_jobs() -> int:
@@ -128,7 +144,7 @@ def run_verify(layout: Layout, options: VerifyOptions, say: Callable[[str], None
     live: dict[str, runner.Running] = {}
     interrupted = False
     try:
-        for n, (snippet, broker) in enumerate(p for p in pairs for _ in range(max(1, options.repeat))):
+        for n, (snippet, broker) in enumerate(start_order(pairs, options.repeat)):
             broker_url = vhost.url() if broker == "rabbitmq" and vhost else urls.get(broker, "")
             if broker == "postgres":  # a database per job: schemas and job tables never collide
                 databases.append(f"{run_id}-{n}")
